@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import StaffFactory, UserFactory
 
@@ -13,6 +14,8 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next.
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,11 @@
 """The reading side: catalog, course page and section page."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from courses.selectors import learning, reading
 from courses.services.reading import section_mark_read
@@ -30,21 +34,49 @@ def course_detail(request, slug):
     )
 
 
+# A section's rendered content is kept this long at most; its key changes with every
+# edit anyway (SectionPage.content_version), so this only bounds memory use.
+SECTION_CONTENT_TIMEOUT = 24 * 60 * 60
+
+
+def section_content_html(page: reading.SectionPage) -> str:
+    """The section's text, references and questions as HTML, rendered once per version.
+
+    The same for every reader, so it lives in the shared cache (Redis in production):
+    a page view then costs no reference or question query and no rendering of them.
+    """
+    key = f"section-content:{page.section.pk}:{page.content_version}"
+    html = cache.get(key)
+    if html is None:
+        section = reading.section_content(section_id=page.section.pk)
+        html = render_to_string(
+            "courses/_section_content.html",
+            {
+                "course": page.course,
+                "section": section,
+                "reference_groups": reading.reference_groups(section),
+                "questions": section.questions.all(),
+            },
+        )
+        cache.set(key, html, SECTION_CONTENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703  # rendered by our own template
+
+
 def section_detail(request, slug, number):
-    section = get_object_or_404(
-        reading.section_page_queryset(viewer=request.user), course__slug=slug, number=number
-    )
-    if request.user.is_authenticated:
-        section_mark_read(learner=request.user, section=section)
+    page = reading.section_page(slug=slug, number=number, viewer=request.user)
+    if page is None:
+        raise Http404("No such section.")
+    if request.user.is_authenticated and not page.is_read:
+        section_mark_read(learner=request.user, section=page.section)
+    section = page.section
     audio_url = section.audio.url if section.audio else ""
     return render(
         request,
         "courses/section_detail.html",
         {
-            "course": section.course,
+            "course": page.course,
             "section": section,
-            "reference_groups": reading.reference_groups(section),
-            "questions": section.questions.all(),
+            "section_content": section_content_html(page),
             "audio_url": audio_url,
             "audio_type": content_type_for(section.audio.name) if audio_url else "",
             # Locally served audio can be asked for as an attachment; S3 URLs are signed.
