@@ -251,17 +251,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # the database instead of failing requests (IGNORE_EXCEPTIONS, short timeouts).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
+    redis_cache = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+    # "documents" holds rendered files (certificate PDFs), kept apart from the small
+    # entries so the per-process fallback below can bound its memory on its own.
+    CACHES = {"default": redis_cache, "documents": {**redis_cache, "KEY_PREFIX": "documents"}}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -271,7 +272,13 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        },
+        # Certificate PDFs are about 45 KB: at most ~100 MB per process.
+        "documents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "documents",
+            "OPTIONS": {"MAX_ENTRIES": 2_500},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

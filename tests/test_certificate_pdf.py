@@ -14,7 +14,12 @@ from reportlab.graphics.barcode import qrencoder
 
 from courses.forms.certificates import ProviderSettingsForm
 from courses.models import ProviderSettings
-from courses.pdf.certificate import certificate_pdf_render, certificate_qr_payload
+from courses.pdf import certificate as certificate_pdf_module
+from courses.pdf.certificate import (
+    certificate_pdf_cached,
+    certificate_pdf_render,
+    certificate_qr_payload,
+)
 from courses.services.certificates import (
     certificate_issue,
     certificate_reissue,
@@ -248,6 +253,54 @@ def test_missing_image_file_still_renders():
     data = certificate_pdf_render(certificate)
     assert _image_count(data) == 1
     assert certificate.code in _text(data)
+
+
+def _count_renders(monkeypatch):
+    renders = []
+    render = certificate_pdf_module._render
+
+    def counted(certificate):
+        renders.append(certificate.code)
+        return render(certificate)
+
+    monkeypatch.setattr(certificate_pdf_module, "_render", counted)
+    return renders
+
+
+def test_cached_pdf_is_rendered_once_and_is_the_same_bytes(monkeypatch):
+    renders = _count_renders(monkeypatch)
+    certificate, other = _certificate(), _certificate()
+
+    first = certificate_pdf_cached(certificate)
+    again = certificate_pdf_cached(certificate)
+    assert other.code in _text(certificate_pdf_cached(other))
+
+    assert renders == [certificate.code, other.code]
+    assert first == again == certificate_pdf_render(certificate)
+
+
+def test_cached_pdf_follows_the_site_address(monkeypatch, settings):
+    renders = _count_renders(monkeypatch)
+    certificate = _certificate()
+    certificate_pdf_cached(certificate)
+
+    settings.SITE_URL = "https://ce.example.org"
+    data = certificate_pdf_cached(certificate)
+
+    assert len(renders) == 2
+    assert "https://ce.example.org/verify/" in _text(data)
+
+
+def test_pdf_missing_an_image_is_not_cached(monkeypatch):
+    renders = _count_renders(monkeypatch)
+    _provider_images()
+    certificate = _certificate()
+    certificate.logo.storage.delete(certificate.logo.name)
+
+    certificate_pdf_cached(certificate)
+    certificate_pdf_cached(certificate)
+
+    assert len(renders) == 2
 
 
 @pytest.mark.parametrize(

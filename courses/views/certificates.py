@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.forms.certificates import ReissueRequestForm, VerifyForm
 from courses.models import CertificateStatus
-from courses.pdf.certificate import certificate_pdf_render
+from courses.pdf.certificate import certificate_pdf_cached
 from courses.security import client_ip
 from courses.selectors.certificates import (
     certificate_for_owner,
@@ -93,7 +93,7 @@ def certificate_pdf(request, code):
             status=410,
         )
     return FileResponse(
-        BytesIO(certificate_pdf_render(certificate)),
+        BytesIO(certificate_pdf_cached(certificate)),
         content_type="application/pdf",
         filename=f"certificate-{certificate.code}.pdf",
     )
