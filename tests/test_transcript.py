@@ -5,8 +5,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from crispy_forms.utils import render_crispy_form
 from pypdf import PdfReader
 
+from courses.forms.reports import RenewalPeriodForm
 from courses.selectors.transcript import transcript_for
 from tests.factories import (
     CourseFactory,
@@ -246,3 +248,11 @@ def test_pdf_puts_25_courses_on_a_page_and_totals_on_the_last(learner_client):
     assert "Total: 26 CE hours (26 courses)" in second
     assert "Total" not in first
     assert learner.full_name in first and learner.full_name in second
+
+
+def test_blank_period_form_is_the_crispy_form(learner_client):
+    """The empty form is rendered once per process; it must be what crispy renders."""
+    html = learner_client.get("/my-ce/").content.decode()
+
+    assert render_crispy_form(RenewalPeriodForm()) in html
+    assert 'name="start"' in html
