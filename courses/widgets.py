@@ -1,0 +1,42 @@
+"""Form widgets for pages where Django's template-per-option rendering is too slow."""
+
+from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+
+class PlainSelect(forms.Select):
+    """A <select> of a model choice field, written in Python from one values_list.
+
+    Django renders each option through its own template and builds a model instance and
+    an option dictionary per choice: 15 ms for 200 courses. This reads (pk, label_field)
+    pairs and writes the same HTML directly, so a long list costs little more than a
+    short one. Single choice only; the label is label_field, not str(instance).
+    """
+
+    def __init__(self, *args, label_field: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_field = label_field
+
+    def _pairs(self):
+        choices = self.choices
+        if not isinstance(choices, ModelChoiceIterator):
+            yield from choices
+            return
+        if choices.field.empty_label is not None:
+            yield "", choices.field.empty_label
+        yield from choices.queryset.values_list("pk", self.label_field)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) in selected else "", label)
+                for key, label in self._pairs()
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
