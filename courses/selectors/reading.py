@@ -147,9 +147,9 @@ def section_page(*, slug: str, number: int, viewer) -> SectionPage | None:
     if row is None:
         return None
     row = list(row)
-    course = Course.from_db("default", _COURSE_FIELDS, row[: len(_COURSE_FIELDS)])
+    course = Course.from_db(connection.alias, _COURSE_FIELDS, row[: len(_COURSE_FIELDS)])
     del row[: len(_COURSE_FIELDS)]
-    section = Section.from_db("default", _SECTION_FIELDS, row[: len(_SECTION_FIELDS)])
+    section = Section.from_db(connection.alias, _SECTION_FIELDS, row[: len(_SECTION_FIELDS)])
     del row[: len(_SECTION_FIELDS)]
     section.course = course
     (
