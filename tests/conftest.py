@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import caches
 
+from courses.selectors.learning import booklet_cache_clear
 from tests.factories import StaffFactory, UserFactory
 
 
@@ -14,6 +15,8 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Cached booklets are keyed by course id, which a rolled-back test database reuses.
+    booklet_cache_clear()
     # Rolled-back tests reuse ids, so nothing cached by one test may reach the next.
     for cache in caches.all():
         cache.clear()

@@ -182,6 +182,9 @@ def booklet_course(questions=5, *, sections=None, **course_fields):
         for q in question_objs
         for p, t in enumerate("ABCD")
     )
+    # bulk_create sends no signals: say the content changed, as every bulk write must.
+    models.Course.objects.filter(pk=course.pk).content_changed()
+    course.refresh_from_db(fields=["content_version"])
     return course
 
 
@@ -190,7 +193,7 @@ def booklet_answers(course, right=None):
     correct and the rest wrong (default: all correct), as {"<question id>": [choice id]}."""
     from courses.selectors.learning import booklet_questions
 
-    questions = booklet_questions(course_id=course.pk)
+    questions = booklet_questions(course=course)
     right = len(questions) if right is None else right
     return {
         str(question.pk): [next(c.pk for c in question.choices if c.is_correct == (i < right))]

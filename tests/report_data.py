@@ -40,16 +40,13 @@ def graded_attempt(enrollment, *, number: int, answers, pass_mark: int = 75) -> 
         score=score,
         pass_mark=pass_mark,
         passed=score >= pass_mark,
+        booklet_record=[
+            {"question_id": question.pk, "number": question.number, "is_correct": ok}
+            for question, ok in answers
+        ],
     )
     Answer.objects.bulk_create(
-        Answer(
-            attempt=attempt,
-            question=question,
-            selected_choice_ids=[],
-            is_correct=ok,
-            snapshot={"number": question.number, "stem": question.stem, "choices": []},
-        )
-        for question, ok in answers
+        Answer(attempt=attempt, question=question, is_correct=ok) for question, ok in answers
     )
     return attempt
 

@@ -84,14 +84,9 @@ def graded_answer(question):
         score=100,
         pass_mark=75,
         passed=True,
+        booklet_record=[{"question_id": question.pk, "number": question.number}],
     )
-    return Answer.objects.create(
-        attempt=attempt,
-        question=question,
-        selected_choice_ids=[],
-        is_correct=False,
-        snapshot={"number": question.number, "stem": question.stem},
-    )
+    return Answer.objects.create(attempt=attempt, question=question, is_correct=False)
 
 
 def change_url(obj):

@@ -63,7 +63,7 @@ def test_booklet_html_renders_the_correct_choice_exactly_like_the_others(learner
 
 def test_autosave_and_refusals_say_nothing_about_correctness(started):
     client, course, attempt, _ = started
-    question = booklet_questions(course_id=course.pk)[0]
+    question = booklet_questions(course=course)[0]
     wrong = next(c for c in question.choices if not c.is_correct)
     data = {"attempt": attempt.pk, "action": "save", f"question-{question.pk}": wrong.pk}
 
@@ -82,7 +82,7 @@ def test_autosave_and_refusals_say_nothing_about_correctness(started):
 
 def _bad_posts(course, attempt):
     """(label, extra POST data, message) for each kind of tampering."""
-    questions = booklet_questions(course_id=course.pk)
+    questions = booklet_questions(course=course)
     q1, q2 = questions[0], questions[1]
     other_question_choice = q2.choices[0].pk
     other_course_choice = booklet_course(1).sections.first().questions.first().choices.first().pk
@@ -163,7 +163,7 @@ def test_tampered_posts_are_refused_with_400_and_keep_the_draft(started, action,
 
 def test_tampered_autosave_gets_json_400(started):
     client, course, attempt, draft = started
-    question = booklet_questions(course_id=course.pk)[0]
+    question = booklet_questions(course=course)[0]
 
     response = client.post(
         _url(course),
@@ -303,7 +303,7 @@ def test_ids_too_large_for_the_database_are_refused_not_crashed(started):
 
     results = client.get(f"/attempts/{huge}/")
     posted = client.post(_url(course), {"attempt": huge, "action": "save"})
-    question = booklet_questions(course_id=course.pk)[0]
+    question = booklet_questions(course=course)[0]
     choice = client.post(
         _url(course),
         {"attempt": attempt.pk, "action": "save", f"question-{question.pk}": huge},

@@ -243,7 +243,7 @@ def learner(client, records):
 
 
 def answers(course):
-    questions = booklet_questions(course_id=course.pk)
+    questions = booklet_questions(course=course)
     return {
         f"question-{q.pk}": [str(next(c.pk for c in q.choices if c.is_correct))] for q in questions
     }

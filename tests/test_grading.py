@@ -35,8 +35,9 @@ def test_single_answer_scores_only_the_right_choice():
     result = attempt_submit(attempt=attempt, answers={str(question.pk): [_choice(question, "A")]})
 
     assert result.passed and result.score == Decimal("100.00")
-    answer = Answer.objects.get(attempt=attempt)
-    assert answer.is_correct and answer.selected_choice_ids == [_choice(question, "A")]
+    assert Answer.objects.get(attempt=attempt).is_correct
+    attempt.refresh_from_db()
+    assert attempt.booklet_record[0]["selected"] == [_choice(question, "A")]
 
 
 def test_single_answer_wrong_choice_scores_zero():
@@ -111,18 +112,25 @@ def test_graded_attempt_records_result_and_snapshots():
 
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.GRADED and attempt.submitted_at is not None
-    first, second = Answer.objects.filter(attempt=attempt).order_by("snapshot__number")
-    assert first.snapshot["stem"] == "Question stem 1?"
-    assert first.snapshot["section_number"] == 1
-    assert first.snapshot["explanation"] == "Explanation 1."
-    assert [c["text"] for c in first.snapshot["choices"]] == [
+    first, second = attempt.booklet_record
+    assert first["number"] == 1 and second["number"] == 2
+    assert first["stem"] == "Question stem 1?"
+    assert first["section_number"] == 1
+    assert first["explanation"] == "Explanation 1."
+    assert [c["text"] for c in first["choices"]] == [
         "Q1 choice A",
         "Q1 choice B",
         "Q1 choice C",
         "Q1 choice D",
     ]
-    assert [c["is_correct"] for c in first.snapshot["choices"]] == [True, False, False, False]
-    assert first.is_correct and not second.is_correct
+    assert [c["is_correct"] for c in first["choices"]] == [True, False, False, False]
+    assert first["is_correct"] and not second["is_correct"]
+    assert first["selected"] == [first["choices"][0]["id"]]
+    rows = Answer.objects.filter(attempt=attempt).order_by("question__number")
+    assert [(a.question_id, a.is_correct) for a in rows] == [
+        (first["question_id"], True),
+        (second["question_id"], False),
+    ]
 
 
 def test_passing_marks_the_enrollment_passed():
@@ -202,7 +210,7 @@ def test_retired_questions_are_left_out_of_new_booklets():
 
 def test_shuffled_choices_are_stable_per_attempt_and_recorded_as_shown():
     course = booklet_course(6, shuffle_choices=True)
-    questions = booklet_questions(course_id=course.pk)
+    questions = booklet_questions(course=course)
     attempt = _start(course)
 
     def order(seed):
@@ -217,14 +225,14 @@ def test_shuffled_choices_are_stable_per_attempt_and_recorded_as_shown():
 
     attempt_submit(attempt=attempt, answers=booklet_answers(course, 6))
 
-    snapshots = [a.snapshot for a in Answer.objects.filter(attempt=attempt)]
-    shown = [[c["id"] for c in s["choices"]] for s in sorted(snapshots, key=lambda s: s["number"])]
+    attempt.refresh_from_db()
+    shown = [[c["id"] for c in entry["choices"]] for entry in attempt.booklet_record]
     assert shown == order(attempt.shuffle_seed)
 
 
 def test_author_order_without_shuffle():
     course = booklet_course(3, shuffle_choices=False)
-    questions = booklet_questions(course_id=course.pk)
+    questions = booklet_questions(course=course)
 
     for question in questions:
         texts = [c.text for c in booklet_choices(question, shuffle=False, seed=99)]

@@ -64,8 +64,11 @@ def test_concurrent_service_submissions_grade_exactly_once():
     assert attempt.state == AttemptState.GRADED
     assert {result.attempt.correct_count for result in results} == {attempt.correct_count}
     assert Answer.objects.filter(attempt=attempt).count() == 20
-    stored = {str(a.question_id): a.selected_choice_ids for a in Answer.objects.all()}
+    stored = {str(entry["question_id"]): entry["selected"] for entry in attempt.booklet_record}
     assert stored in variants  # one thread's answers, whole, never a mix
+    assert {str(a.question_id): a.is_correct for a in Answer.objects.all()} == {
+        str(entry["question_id"]): entry["is_correct"] for entry in attempt.booklet_record
+    }
 
 
 def test_concurrent_http_submissions_all_land_on_the_one_result():

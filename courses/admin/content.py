@@ -443,6 +443,7 @@ class QuestionAdmin(ProtectedFirstAdmin):
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
         count = update_with_history(request, queryset, is_retired=True)
+        Course.objects.filter(sections__questions__in=queryset).content_changed()
         self.message_user(
             request,
             f"Retired {count} question(s). They leave the answer booklet; graded answers stay.",

@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 
 from courses.models import (
-    Answer,
     Attempt,
     Enrollment,
     EvaluationRating,
@@ -47,37 +46,6 @@ class EnrollmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [AttemptInline]
 
 
-class AnswerInline(ReadOnlyMixin, admin.TabularInline):
-    model = Answer
-    fields = ["question_number", "stem", "choices_shown", "is_correct"]
-    readonly_fields = fields
-    extra = 0
-
-    @admin.display(description="question")
-    def question_number(self, answer):
-        return f"Section {answer.snapshot['section_number']} · QUESTION {answer.snapshot['number']}"
-
-    @admin.display(description="stem, as asked")
-    def stem(self, answer):
-        return answer.snapshot["stem"]
-
-    @admin.display(description="choices (✓ correct, ● chosen)")
-    def choices_shown(self, answer):
-        chosen = set(answer.selected_choice_ids)
-        return format_html_join(
-            "",
-            "<div>{} {} {}</div>",
-            (
-                (
-                    "✓" if choice["is_correct"] else "·",
-                    "●" if choice["id"] in chosen else "○",
-                    choice["text"],
-                )
-                for choice in answer.snapshot["choices"]
-            ),
-        )
-
-
 @admin.register(Attempt)
 class AttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["enrollment", "number", "state", "score", "pass_mark", "passed", "submitted_at"]
@@ -86,7 +54,37 @@ class AttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["enrollment__learner__email", "enrollment__learner__full_name"]
     date_hierarchy = "started_at"
     exclude = ["draft"]
-    inlines = [AnswerInline]
+    readonly_fields = ["answers_as_graded"]
+
+    @admin.display(description="answers, as asked (✓ correct, ● chosen)")
+    def answers_as_graded(self, attempt):
+        if not attempt.booklet_record:
+            return "Not graded yet."
+        return format_html_join(
+            "",
+            '<div class="mb-2"><strong>Section {} · QUESTION {}</strong> · {}<br>{}<br>{}</div>',
+            (
+                (
+                    entry["section_number"],
+                    entry["number"],
+                    "correct" if entry["is_correct"] else "not correct",
+                    entry["stem"],
+                    format_html_join(
+                        "",
+                        "<div>{} {} {}</div>",
+                        (
+                            (
+                                "✓" if choice["is_correct"] else "·",
+                                "●" if choice["id"] in entry["selected"] else "○",
+                                choice["text"],
+                            )
+                            for choice in entry["choices"]
+                        ),
+                    ),
+                )
+                for entry in attempt.booklet_record
+            ),
+        )
 
 
 class EvaluationRatingInline(ReadOnlyMixin, admin.TabularInline):

@@ -57,6 +57,10 @@ class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def content_changed(self):
+        """Give these courses a new content version, so cached booklets are read afresh."""
+        return self.update(content_version=models.F("content_version") + 1)
+
 
 class Course(models.Model):
     title = models.CharField(max_length=200)
@@ -86,12 +90,15 @@ class Course(models.Model):
         default=False, help_text="Shuffle answer choices for each attempt."
     )
     is_published = models.BooleanField("published", default=False)
+    # Bumped with every change to the course's sections, questions or choices (see
+    # courses.signals); it keys the cached answer booklet.
+    content_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()
     # The audit trail of content: who changed what, when (django-simple-history).
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_version"])
 
     class Meta:
         ordering = ["title"]

@@ -92,6 +92,12 @@ class Attempt(models.Model):
         null=True, blank=True, help_text="The course's pass mark when this attempt was graded."
     )
     passed = models.BooleanField(null=True, blank=True)
+    # The answer booklet as graded, in booklet order, fixed at grading: each question as
+    # it was shown and what the learner chose. Later course edits never reach it.
+    # [{"question_id", "number", "section_number", "section_title", "stem", "kind",
+    #   "explanation", "choices": [{"id", "text", "is_correct"}, ...],
+    #   "selected": [choice id, ...], "is_correct"}, ...]
+    booklet_record = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["enrollment", "number"]
@@ -109,6 +115,7 @@ class Attempt(models.Model):
                     score__isnull=False,
                     pass_mark__isnull=False,
                     passed__isnull=False,
+                    booklet_record__isnull=False,
                 ),
                 name="attempt_graded_has_result",
             ),
@@ -132,15 +139,15 @@ class Attempt(models.Model):
 
 
 class Answer(models.Model):
-    """One graded answer, with a snapshot of the question as it was shown."""
+    """One graded answer: whether the learner got this question right.
+
+    What was shown and chosen is in the attempt's booklet_record; these rows let the
+    database protect answered questions from deletion and count results per question.
+    """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    selected_choice_ids = models.JSONField(default=list)
     is_correct = models.BooleanField()
-    # {"number", "section_number", "stem", "kind", "explanation",
-    #  "choices": [{"id", "text", "is_correct"}, ...]} at grading time.
-    snapshot = models.JSONField()
 
     class Meta:
         ordering = ["attempt", "id"]
@@ -149,7 +156,7 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.attempt}: QUESTION {self.snapshot.get('number')}"
+        return f"{self.attempt}: question {self.question_id}"
 
 
 class EvaluationResponse(models.Model):

@@ -5,11 +5,12 @@ Every read here costs a fixed number of queries however many questions a course 
 
 import random
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from courses.models import (
-    Answer,
     Attempt,
     AttemptState,
     Certificate,
@@ -24,16 +25,18 @@ from courses.models import (
 Answers = dict[str, list[int]]
 
 
-@dataclass(frozen=True, slots=True)
-class BookletChoice:
+class BookletChoice(NamedTuple):
     pk: int
     text: str
     is_correct: bool
 
 
-@dataclass(frozen=True, slots=True)
-class BookletQuestion:
-    """A question as the booklet asks it, read in one query with its section and choices."""
+class BookletQuestion(NamedTuple):
+    """A question as the booklet asks it, read in one query with its section and choices.
+
+    Tuples, not model instances: building a 200-question booklet stays well under a
+    millisecond.
+    """
 
     pk: int
     number: int
@@ -45,12 +48,34 @@ class BookletQuestion:
     choices: tuple[BookletChoice, ...]
 
 
-def booklet_questions(*, course_id: int) -> list[BookletQuestion]:
+# (course id, content version) -> its booklet's questions. Per process: the version,
+# read with the course, changes with every edit of what the booklet asks, so no
+# server ever serves a stale booklet. Bounded by clearing when full.
+_booklets: dict[tuple[int, int], tuple[BookletQuestion, ...]] = {}
+BOOKLET_CACHE_SIZE = 256
+
+
+def booklet_questions(*, course: Course) -> tuple[BookletQuestion, ...]:
     """The questions of a course's answer booklet in order, with their choices.
 
-    One query, read as plain values: grading and the booklet page stay fast at any
-    course size. Retired questions are left out of new booklets.
+    Read in one query, then kept for as long as the course's content version stands:
+    grading and the booklet page stay fast at any course size. Retired questions are
+    left out. The course must be as read from the database: its version is the key.
     """
+    key = (course.pk, course.content_version)
+    questions = _booklets.get(key)
+    if questions is None:
+        if len(_booklets) >= BOOKLET_CACHE_SIZE:
+            _booklets.clear()
+        questions = _booklets[key] = _booklet_questions_read(course.pk)
+    return questions
+
+
+def booklet_cache_clear() -> None:
+    _booklets.clear()
+
+
+def _booklet_questions_read(course_id: int) -> tuple[BookletQuestion, ...]:
     rows = (
         Question.objects.active()
         .filter(section__course_id=course_id)
@@ -68,15 +93,16 @@ def booklet_questions(*, course_id: int) -> list[BookletQuestion]:
             "choices__is_correct",
         )
     )
-    questions: dict[int, tuple] = {}
-    choices: dict[int, list[BookletChoice]] = {}
+    grouped: dict[int, tuple[list, list[BookletChoice]]] = {}
     for *question, choice_id, text, is_correct in rows:
-        if question[0] not in questions:
-            questions[question[0]] = question
-            choices[question[0]] = []
+        entry = grouped.get(question[0])
+        if entry is None:
+            entry = grouped[question[0]] = (question, [])
         if choice_id is not None:  # LEFT JOIN: a question may have no choices yet
-            choices[question[0]].append(BookletChoice(choice_id, text, is_correct))
-    return [BookletQuestion(*q, choices=tuple(choices[pk])) for pk, q in questions.items()]
+            entry[1].append(BookletChoice(choice_id, text, is_correct))
+    return tuple(
+        BookletQuestion(*question, tuple(choices)) for question, choices in grouped.values()
+    )
 
 
 def booklet_choices(question: BookletQuestion, *, shuffle: bool, seed: int) -> list[BookletChoice]:
@@ -102,6 +128,7 @@ class PageQuestion:
 class PageSection:
     number: int
     title: str
+    url: str  # reversed once per section, not once per question
     questions: list[PageQuestion]
 
 
@@ -129,7 +156,8 @@ def booklet_build(*, attempt: Attempt, course: Course, questions: list[BookletQu
             unanswered.append(question)
         shown = booklet_choices(question, shuffle=course.shuffle_choices, seed=attempt.shuffle_seed)
         if not sections or sections[-1].number != question.section_number:
-            sections.append(PageSection(question.section_number, question.section_title, []))
+            url = reverse("courses:section", args=[course.slug, question.section_number])
+            sections.append(PageSection(question.section_number, question.section_title, url, []))
         sections[-1].questions.append(
             PageQuestion(
                 question, [(choice, choice.pk in selected) for choice in shown], bool(selected)
@@ -169,14 +197,14 @@ def attempt_latest_graded(*, enrollment: Enrollment) -> Attempt | None:
 class Results:
     attempt: Attempt
     course: Course
-    answers: list[Answer]
+    answers: list[dict]  # the attempt's booklet record: as asked, chosen, right or not
     attempts_used: int
     in_progress: bool
     reveal: bool  # correct answers and explanations, only once the learner has passed
 
     @property
-    def wrong(self) -> list[Answer]:
-        return [answer for answer in self.answers if not answer.is_correct]
+    def wrong(self) -> list[dict]:
+        return [answer for answer in self.answers if not answer["is_correct"]]
 
     @property
     def attempts_left(self) -> int | None:
@@ -194,7 +222,7 @@ class Results:
 
 
 def attempt_results(*, attempt: Attempt) -> Results:
-    """A graded attempt's results, from its answers' snapshots (what was asked then)."""
+    """A graded attempt's results, from its booklet record (what was asked then)."""
     enrollment = attempt.enrollment
     counts = enrollment.attempts.aggregate(
         used=Count("pk"), in_progress=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS))
@@ -202,7 +230,7 @@ def attempt_results(*, attempt: Attempt) -> Results:
     return Results(
         attempt=attempt,
         course=enrollment.course,
-        answers=list(attempt.answers.all()),
+        answers=attempt.booklet_record,
         attempts_used=counts["used"],
         in_progress=counts["in_progress"] > 0,
         reveal=enrollment.passed_at is not None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -71,8 +71,11 @@ def _percent(correct: int, total: int) -> Decimal:
     return (Decimal(correct * 100) / Decimal(total)).quantize(Decimal("0.01"), ROUND_DOWN)
 
 
-def _snapshot(question: BookletQuestion, *, shuffle: bool, seed: int) -> dict:
+def _record_entry(question: BookletQuestion, chosen: list[int], *, shuffle: bool, seed: int):
+    """One question of the booklet record: as shown to this attempt, and what was chosen."""
+    correct = {choice.pk for choice in question.choices if choice.is_correct}
     return {
+        "question_id": question.pk,
         "number": question.number,
         "section_number": question.section_number,
         "section_title": question.section_title,
@@ -83,7 +86,28 @@ def _snapshot(question: BookletQuestion, *, shuffle: bool, seed: int) -> dict:
             {"id": choice.pk, "text": choice.text, "is_correct": choice.is_correct}
             for choice in booklet_choices(question, shuffle=shuffle, seed=seed)
         ],
+        "selected": chosen,
+        "is_correct": set(chosen) == correct,
     }
+
+
+def _answers_insert(*, attempt_id: int, record: list[dict]) -> None:
+    """One row per question, in one multi-row INSERT.
+
+    Written by hand because bulk_create builds a model instance per row: 4.6 ms of CPU
+    for a 100-question booklet against 1.9 ms here (tests/benchmarks/grading_bench.py).
+    """
+    meta = Answer._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ("attempt", "question", "is_correct")
+    )
+    rows = ", ".join(["(%s, %s, %s)"] * len(record))
+    params = [v for e in record for v in (attempt_id, e["question_id"], e["is_correct"])]
+    # Table and column names come from the model; every value is a bound parameter.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {rows}"  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic
@@ -137,13 +161,14 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
     locked = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("enrollment__course")
+        .defer("draft", "booklet_record")  # both written below
         .get(pk=attempt.pk)
     )
     if locked.state == AttemptState.GRADED:
         return GradeResult(attempt=locked, already_graded=True)
     enrollment = locked.enrollment
     course = enrollment.course
-    questions = booklet_questions(course_id=course.pk)
+    questions = booklet_questions(course=course)
     if not questions:
         raise ValidationError("This answer booklet has no questions yet.")
     errors = answers_errors(questions=questions, answers=answers)
@@ -158,39 +183,34 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
         raise ValidationError(errors)
 
     now = timezone.now()
-    rows = []
-    for question in questions:
-        chosen = sorted(set(answers[str(question.pk)]))
-        correct = {choice.pk for choice in question.choices if choice.is_correct}
-        rows.append(
-            Answer(
-                attempt=locked,
-                question_id=question.pk,
-                selected_choice_ids=chosen,
-                is_correct=set(chosen) == correct,
-                snapshot=_snapshot(
-                    question, shuffle=course.shuffle_choices, seed=locked.shuffle_seed
-                ),
-            )
+    record = [
+        _record_entry(
+            question,
+            sorted(set(answers[str(question.pk)])),
+            shuffle=course.shuffle_choices,
+            seed=locked.shuffle_seed,
         )
-    right = sum(row.is_correct for row in rows)
+        for question in questions
+    ]
+    right = sum(entry["is_correct"] for entry in record)
     result = {
         "state": AttemptState.GRADED,
         "submitted_at": now,
         "updated_at": now,
         "draft": answers,
-        "question_count": len(rows),
+        "booklet_record": record,
+        "question_count": len(record),
         "correct_count": right,
-        "score": _percent(right, len(rows)),
+        "score": _percent(right, len(record)),
         "pass_mark": course.pass_mark,
-        "passed": right * 100 >= course.pass_mark * len(rows),
+        "passed": right * 100 >= course.pass_mark * len(record),
     }
     graded = Attempt.objects.filter(pk=locked.pk, state=AttemptState.IN_PROGRESS).update(**result)
     if not graded:
         return GradeResult(attempt=Attempt.objects.get(pk=locked.pk), already_graded=True)
     for name, value in result.items():
         setattr(locked, name, value)
-    Answer.objects.bulk_create(rows)
+    _answers_insert(attempt_id=locked.pk, record=record)
     if locked.passed:
         Enrollment.objects.filter(pk=enrollment.pk, passed_at__isnull=True).update(passed_at=now)
         enrollment.passed_at = enrollment.passed_at or now

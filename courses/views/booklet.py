@@ -101,7 +101,7 @@ def booklet(request, slug):
         attempt = attempt_start(enrollment=enrollment)
     course = enrollment.course
     booklet = booklet_build(
-        attempt=attempt, course=course, questions=booklet_questions(course_id=course.pk)
+        attempt=attempt, course=course, questions=booklet_questions(course=course)
     )
     return render(
         request,
@@ -119,7 +119,7 @@ def _booklet_post(request, slug):
     )
     if attempt.is_graded:
         return _already_graded(request, attempt)
-    questions = booklet_questions(course_id=attempt.enrollment.course_id)
+    questions = booklet_questions(course=attempt.enrollment.course)
     form = BookletForm(request.POST, questions=questions)
     if not form.is_valid():
         return _invalid(request, slug, form.error_messages)

@@ -257,9 +257,10 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     titles = [f"Clinical Practice Topic {c + 1}: Assessment and Formulation" for c in range(C)]
     author_ids = [ids[Author] + a for a in range(2)]
     section_ids = {}  # (course index, number) -> id
-    # per course: [(question id, correct choice id)], and question id -> snapshot JSON
+    # per course: [(question id, correct choice id)], and question id -> the question
+    # as a booklet record shows it
     keys: list[list[tuple[int, int]]] = []
-    snapshots: dict[int, str] = {}
+    asked: dict[int, dict] = {}
     choice_ids: dict[int, list[int]] = {}
     eval_items: list[list[tuple[int, str]]] = []
 
@@ -453,19 +454,16 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                     cid += 1
                 key.append((qid, choices[correct_position]["id"]))
                 choice_ids[qid] = [choice["id"] for choice in choices]
-                snapshots[qid] = _text(
-                    json.dumps(
-                        {
-                            "number": number,
-                            "section_number": section_number,
-                            "section_title": f"Part {section_number}: Working with the evidence",
-                            "stem": stem,
-                            "kind": "single",
-                            "explanation": explanation,
-                            "choices": choices,
-                        }
-                    )
-                )
+                asked[qid] = {
+                    "question_id": qid,
+                    "number": number,
+                    "section_number": section_number,
+                    "section_title": f"Part {section_number}: Working with the evidence",
+                    "stem": stem,
+                    "kind": "single",
+                    "explanation": explanation,
+                    "choices": choices,
+                }
                 qid += 1
             keys.append(key)
         _copy(
@@ -631,13 +629,18 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 attempt_lines.append(
                     f"{aid}\t{eid}\t1\tgraded\t{when}\t{graded}\t{graded}\t"
                     + _text(json.dumps({str(q): [ch] for q, ch, _ in answers}))
-                    + f"\t{i}\t{QUESTIONS}\t{right}\t{right * 100 / QUESTIONS:.2f}\t75\tt"
-                )
-                for q, chosen, ok in answers:
-                    answer_lines.append(
-                        f"{new(Answer)}\t{aid}\t{q}\t[{chosen}]\t{'t' if ok else 'f'}\t"
-                        + snapshots[q]
+                    + f"\t{i}\t{QUESTIONS}\t{right}\t{right * 100 / QUESTIONS:.2f}\t75\tt\t"
+                    + _text(
+                        json.dumps(
+                            [
+                                {**asked[q], "selected": [chosen], "is_correct": ok}
+                                for q, chosen, ok in answers
+                            ]
+                        )
                     )
+                )
+                for q, _, ok in answers:
+                    answer_lines.append(f"{new(Answer)}\t{aid}\t{q}\t{'t' if ok else 'f'}")
                 rid = new(EvaluationResponse)
                 response_lines.append(f"{rid}\t{eid}\t{60 + i % 120}\t\t{_stamp(done)}")
                 for item_id, text in eval_items[c]:
@@ -674,7 +677,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             aid = new(Attempt)
             attempt_lines.append(
                 f"{aid}\t{eid}\t1\tin_progress\t{when}\t{when}\t\\N\t{draft(c, True)}"
-                f"\t{i}\t\\N\t\\N\t\\N\t\\N\t\\N"
+                f"\t{i}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
             )
             if in_pool:
                 pools[0].append((uid, owned))
@@ -686,7 +689,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             aid = new(Attempt)
             attempt_lines.append(
                 f"{aid}\t{eid}\t1\tin_progress\t{when}\t{when}\t\\N\t{draft(c0, True)}"
-                f"\t{i}\t\\N\t\\N\t\\N\t\\N\t\\N"
+                f"\t{i}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
             )
             if in_pool:
                 pools[1].append((uid, c0, aid))
@@ -706,7 +709,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         reads(uid, c, SECTIONS, when)
         aid = new(Attempt)
         attempt_lines.append(
-            f"{aid}\t{eid}\t1\tin_progress\t{when}\t{when}\t\\N\t{{}}\t{j}\t\\N\t\\N\t\\N\t\\N\t\\N"
+            f"{aid}\t{eid}\t1\tin_progress\t{when}\t{when}\t\\N\t{{}}\t{j}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
         )
         submit_rows.append((uid, c, aid))
     say(f"generated {len(answer_lines):,} answers, {len(certificate_lines):,} certificates")
@@ -742,6 +745,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "score",
                 "pass_mark",
                 "passed",
+                "booklet_record",
             ],
             attempt_lines,
             counts,
@@ -750,7 +754,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             Answer,
-            ["id", "attempt_id", "question_id", "selected_choice_ids", "is_correct", "snapshot"],
+            ["id", "attempt_id", "question_id", "is_correct"],
             answer_lines,
             counts,
         )

@@ -1,0 +1,73 @@
+"""Migration 0002 moves each graded attempt's per-answer snapshots into its booklet record."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("courses", "0001_initial")]
+AFTER = [("courses", "0002_booklet_record")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_graded_answers_become_the_attempts_booklet_record():
+    old = migrate(BEFORE)
+    course = old.get_model("courses", "Course").objects.create(
+        title="T", slug="t", summary="S", learning_objectives="O", ce_hours=1
+    )
+    section = old.get_model("courses", "Section").objects.create(
+        course=course, number=5, title="Power", body="Text"
+    )
+    Question = old.get_model("courses", "Question")
+    second = Question.objects.create(section=section, number=6, stem="Second?")
+    first = Question.objects.create(section=section, number=5, stem="First?")
+    learner = old.get_model("courses", "User").objects.create(email="a@example.org")
+    enrollment = old.get_model("courses", "Enrollment").objects.create(
+        learner=learner, course=course
+    )
+    attempt = old.get_model("courses", "Attempt").objects.create(
+        enrollment=enrollment,
+        number=1,
+        state="graded",
+        submitted_at=timezone.now(),
+        score=50,
+        pass_mark=75,
+        passed=False,
+    )
+    Answer = old.get_model("courses", "Answer")
+    for question, chosen, ok in ((second, [8], False), (first, [3], True)):
+        Answer.objects.create(
+            attempt=attempt,
+            question=question,
+            selected_choice_ids=chosen,
+            is_correct=ok,
+            snapshot={
+                "number": question.number,
+                "section_number": 5,
+                "section_title": "Power",
+                "stem": question.stem,
+                "kind": "single",
+                "explanation": "",
+                "choices": [{"id": chosen[0], "text": "C", "is_correct": ok}],
+            },
+        )
+
+    new = migrate(AFTER)
+    try:
+        record = new.get_model("courses", "Attempt").objects.get(pk=attempt.pk).booklet_record
+        assert [(e["question_id"], e["number"], e["stem"]) for e in record] == [
+            (first.pk, 5, "First?"),
+            (second.pk, 6, "Second?"),
+        ]
+        assert [(e["selected"], e["is_correct"]) for e in record] == [([3], True), ([8], False)]
+        assert record[0]["choices"] == [{"id": 3, "text": "C", "is_correct": True}]
+        assert new.get_model("courses", "Answer").objects.filter(attempt=attempt.pk).count() == 2
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
