@@ -291,6 +291,9 @@ def test_admin_shows_graded_records_but_never_changes_them(staff_client):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Question stem 1?" in html and "Section 1 · QUESTION 1" in html
+    assert "QUESTION 1</strong> · correct" in html
+    assert "QUESTION 2</strong> · not correct" in html
+    assert "✓ ● Q1 choice A" in html and "✓ ○ Q2 choice A" in html  # right, and missed
     assert 'name="_save"' not in html  # view-only: no save button
     assert edit.status_code == 403 and delete.status_code == 403 and add.status_code == 403
     assert listing.status_code == 200 and enrollment_page.status_code == 200

@@ -62,7 +62,7 @@ class AttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
             return "Not graded yet."
         return format_html_join(
             "",
-            '<div class="mb-2"><strong>Section {} · QUESTION {}</strong> · {}<br>{}<br>{}</div>',
+            "<p><strong>Section {} · QUESTION {}</strong> · {}<br>{}</p>{}",
             (
                 (
                     entry["section_number"],
