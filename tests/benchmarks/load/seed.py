@@ -291,6 +291,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "max_attempts",
                 "shuffle_choices",
                 "is_published",
+                "content_version",
                 "created_at",
                 "updated_at",
             ],
@@ -307,6 +308,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                     None,
                     False,
                     True,
+                    1,
                     _stamp(now),
                     _stamp(now),
                 )
