@@ -41,10 +41,24 @@ def test_graded_answers_become_the_attempts_booklet_record():
         pass_mark=75,
         passed=False,
     )
+    retake = old.get_model("courses", "Attempt").objects.create(
+        enrollment=enrollment,
+        number=2,
+        state="graded",
+        submitted_at=timezone.now(),
+        score=100,
+        pass_mark=75,
+        passed=True,
+    )
+    draft = old.get_model("courses", "Attempt").objects.create(enrollment=enrollment, number=3)
     Answer = old.get_model("courses", "Answer")
-    for question, chosen, ok in ((second, [8], False), (first, [3], True)):
+    for owner, question, chosen, ok in (
+        (attempt, second, [8], False),
+        (retake, first, [4], True),
+        (attempt, first, [3], True),
+    ):
         Answer.objects.create(
-            attempt=attempt,
+            attempt=owner,
             question=question,
             selected_choice_ids=chosen,
             is_correct=ok,
@@ -69,5 +83,11 @@ def test_graded_answers_become_the_attempts_booklet_record():
         assert [(e["selected"], e["is_correct"]) for e in record] == [([3], True), ([8], False)]
         assert record[0]["choices"] == [{"id": 3, "text": "C", "is_correct": True}]
         assert new.get_model("courses", "Answer").objects.filter(attempt=attempt.pk).count() == 2
+        Attempt = new.get_model("courses", "Attempt")
+        assert [
+            (e["question_id"], e["selected"])
+            for e in Attempt.objects.get(pk=retake.pk).booklet_record
+        ] == [(first.pk, [4])]
+        assert Attempt.objects.get(pk=draft.pk).booklet_record is None
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
