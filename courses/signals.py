@@ -26,40 +26,28 @@ def sqlite_query_params(sender, connection, **kwargs):
 # Every change to what a booklet asks moves its course to a new content version, which
 # keys the cached booklet (courses.selectors.learning.booklet_questions). Before a save
 # the course the row is leaving changes; after it, the course it is in.
-@receiver(pre_save, sender=Section, dispatch_uid="courses.section_leaving")
-def section_leaving(sender, instance, raw=False, **kwargs):
-    if not instance._state.adding and not raw:
-        Course.objects.filter(sections=instance.pk).content_changed()
+CONTENT = {  # model -> (lookup from Course to its rows, the field naming the row's parent)
+    Section: ("sections", "course_id"),
+    Question: ("sections__questions", "section_id"),
+    Choice: ("sections__questions__choices", "question_id"),
+}
 
 
-@receiver(post_save, sender=Section, dispatch_uid="courses.section_saved")
-@receiver(post_delete, sender=Section, dispatch_uid="courses.section_deleted")
-def section_changed(sender, instance, raw=False, **kwargs):
+def content_leaving(sender, instance, raw=False, **kwargs):
+    if not raw and not instance._state.adding:
+        lookup, _ = CONTENT[sender]
+        Course.objects.filter(**{lookup: instance.pk}).content_changed()
+
+
+def content_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        Course.objects.filter(pk=instance.course_id).content_changed()
+        lookup, parent = CONTENT[sender]
+        parent_lookup = lookup.rpartition("__")[0] or "pk"
+        Course.objects.filter(**{parent_lookup: getattr(instance, parent)}).content_changed()
 
 
-@receiver(pre_save, sender=Question, dispatch_uid="courses.question_leaving")
-def question_leaving(sender, instance, raw=False, **kwargs):
-    if not instance._state.adding and not raw:
-        Course.objects.filter(sections__questions=instance.pk).content_changed()
-
-
-@receiver(post_save, sender=Question, dispatch_uid="courses.question_saved")
-@receiver(post_delete, sender=Question, dispatch_uid="courses.question_deleted")
-def question_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        Course.objects.filter(sections=instance.section_id).content_changed()
-
-
-@receiver(pre_save, sender=Choice, dispatch_uid="courses.choice_leaving")
-def choice_leaving(sender, instance, raw=False, **kwargs):
-    if not instance._state.adding and not raw:
-        Course.objects.filter(sections__questions__choices=instance.pk).content_changed()
-
-
-@receiver(post_save, sender=Choice, dispatch_uid="courses.choice_saved")
-@receiver(post_delete, sender=Choice, dispatch_uid="courses.choice_deleted")
-def choice_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        Course.objects.filter(sections__questions=instance.question_id).content_changed()
+for model in CONTENT:
+    name = model._meta.model_name
+    pre_save.connect(content_leaving, sender=model, dispatch_uid=f"courses.{name}_leaving")
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"courses.{name}_saved")
+    post_delete.connect(content_changed, sender=model, dispatch_uid=f"courses.{name}_deleted")
