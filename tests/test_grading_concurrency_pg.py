@@ -103,3 +103,12 @@ def test_concurrent_retakes_open_one_attempt():
     assert {attempt.pk for attempt in results} == {results[0].pk}
     assert results[0].number == 2
     assert enrollment.attempts.count() == 2
+
+
+def test_booklet_records_are_compressed_with_lz4():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = 'courses_attempt'::regclass AND attname = 'booklet_record'"
+        )
+        assert cursor.fetchone() == ("l",)
