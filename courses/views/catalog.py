@@ -48,14 +48,14 @@ def section_content_html(page: reading.SectionPage) -> str:
     key = f"section-content:{page.section.pk}:{page.content_version}"
     html = cache.get(key)
     if html is None:
-        section = reading.section_content(section_id=page.section.pk)
+        content = reading.section_content(section_id=page.section.pk)
         html = render_to_string(
             "courses/_section_content.html",
             {
                 "course": page.course,
-                "section": section,
-                "reference_groups": reading.reference_groups(section),
-                "questions": section.questions.all(),
+                "section": content.section,
+                "reference_groups": reading.reference_groups(content.references),
+                "questions": content.questions,
             },
         )
         cache.set(key, html, SECTION_CONTENT_TIMEOUT)
