@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from courses.admin.fields import RecordIdsAdminMixin
 from courses.models import User
 
 
@@ -23,7 +24,7 @@ class AccountCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(RecordIdsAdminMixin, UserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     list_display = ["email", "full_name", "license_type", "is_staff", "is_active"]

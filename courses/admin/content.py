@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.utils import bulk_update_with_history
 
+from courses.admin.fields import RecordIdsAdminMixin
 from courses.admin.history import AuditTrailAdmin
 from courses.audio import ACCEPT_ATTR
 from courses.models import (
@@ -164,7 +165,7 @@ class EvaluationItemInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(ProtectedFirstAdmin):
+class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
     form = CourseAdminForm
     list_display = ["title", "slug", "level", "ce_hours", "is_published", "updated_at"]
     list_filter = ["is_published", "level"]
