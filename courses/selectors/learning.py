@@ -109,7 +109,7 @@ def booklet_choices(question: BookletQuestion, *, shuffle: bool, seed: int) -> l
     """The question's choices in the order this attempt shows them.
 
     The author's order, or a shuffle seeded by the attempt and question, so the
-    order stays the same for the whole attempt (and in its graded snapshot).
+    order stays the same for the whole attempt (and in its booklet record).
     """
     choices = list(question.choices)
     if shuffle:
