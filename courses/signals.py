@@ -6,7 +6,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from courses.models import Choice, Course, Question, Section
+from courses.models import Choice, Course, Question, Reference, Section
 
 
 @receiver(connection_created, dispatch_uid="courses.sqlite_query_params")
@@ -23,13 +23,16 @@ def sqlite_query_params(sender, connection, **kwargs):
         )
 
 
-# Every change to what a booklet asks moves its course to a new content version, which
-# keys the cached booklet (courses.selectors.learning.booklet_questions). Before a save
-# the course the row is leaving changes; after it, the course it is in.
+# Every change to a course's sections, references, questions or choices moves the course
+# to a new content version, which keys the cached answer booklet
+# (courses.selectors.learning.booklet_questions) and the cached section content
+# (courses.views.catalog.section_content_html). Before a save the course the row is
+# leaving changes; after it, the course it is in.
 CONTENT = {  # model -> (lookup from Course to its rows, the field naming the row's parent)
     Section: ("sections", "course_id"),
     Question: ("sections__questions", "section_id"),
     Choice: ("sections__questions__choices", "question_id"),
+    Reference: ("sections__references", "section_id"),  # shown on the section page
 }
 
 

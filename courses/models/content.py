@@ -90,8 +90,8 @@ class Course(models.Model):
         default=False, help_text="Shuffle answer choices for each attempt."
     )
     is_published = models.BooleanField("published", default=False)
-    # Bumped with every change to the course's sections, questions or choices (see
-    # courses.signals); it keys the cached answer booklet.
+    # Bumped with every change to the course's sections, references, questions or
+    # choices (see courses.signals); it keys the cached booklet and section content.
     content_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
