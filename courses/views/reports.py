@@ -26,7 +26,6 @@ from courses.selectors.reports import (
     group_size,
     item_analysis,
 )
-from courses.widgets import PlainSelect
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_HEADER = [
@@ -80,11 +79,6 @@ def report_index(request):
 
 def _filter_form(request):
     form = CompletionFilterForm(request.GET or None)
-    # Every course is an option: written in Python, not a template per option, so the
-    # page costs about the same with 200 courses as with 10.
-    course = form.fields["course"]
-    course.widget = PlainSelect(attrs=course.widget.attrs, label_field="title")
-    course.widget.choices = course.choices
     return form, (400 if form.is_bound and not form.is_valid() else 200)
 
 
