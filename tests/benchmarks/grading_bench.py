@@ -151,21 +151,14 @@ def run(label: str) -> None:
 def _server_cpu_reader(connection):
     """A function giving the CPU seconds used so far by this connection's PostgreSQL
     backend (read from /proc on this machine), or 0.0 where that cannot be read."""
+    from tests.benchmarks.load.common import process_cpu_seconds
+
     if connection.vendor != "postgresql":
         return lambda: 0.0
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
-    ticks = os.sysconf("SC_CLK_TCK")
-
-    def read():
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # another machine, or not ours to read
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-
-    return read
+        pid = cursor.fetchone()[0]
+    return lambda: process_cpu_seconds(pid)
 
 
 def child(backend: str, url: str) -> None:

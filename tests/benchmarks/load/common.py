@@ -215,7 +215,7 @@ def request(port, method, path, *, headers=None, body=None, timeout=60):
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(pid: int, *, children: bool = False) -> float:
+def process_cpu_seconds(pid: int, *, children: bool = False) -> float:
     """User + system CPU of a process (and of its children it has reaped)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -229,12 +229,12 @@ def _cpu_seconds(pid: int, *, children: bool = False) -> float:
 
 def app_cpu_seconds(master_pid: int) -> float:
     """CPU used by a gunicorn master and all its workers, live and recycled."""
-    total = _cpu_seconds(master_pid, children=True)
+    total = process_cpu_seconds(master_pid, children=True)
     try:
         children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     except OSError:
         children = []
-    return total + sum(_cpu_seconds(int(pid)) for pid in children)
+    return total + sum(process_cpu_seconds(int(pid)) for pid in children)
 
 
 def database_cpu(database: str) -> dict[int, float]:
@@ -247,7 +247,7 @@ def database_cpu(database: str) -> dict[int, float]:
                 [database],
             )
         ]
-    return {pid: _cpu_seconds(pid) for pid in pids}
+    return {pid: process_cpu_seconds(pid) for pid in pids}
 
 
 def machine_busy_seconds() -> float:
