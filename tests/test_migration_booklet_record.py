@@ -32,25 +32,21 @@ def test_graded_answers_become_the_attempts_booklet_record():
     enrollment = old.get_model("courses", "Enrollment").objects.create(
         learner=learner, course=course
     )
-    attempt = old.get_model("courses", "Attempt").objects.create(
-        enrollment=enrollment,
-        number=1,
-        state="graded",
-        submitted_at=timezone.now(),
-        score=50,
-        pass_mark=75,
-        passed=False,
-    )
-    retake = old.get_model("courses", "Attempt").objects.create(
-        enrollment=enrollment,
-        number=2,
-        state="graded",
-        submitted_at=timezone.now(),
-        score=100,
-        pass_mark=75,
-        passed=True,
-    )
-    draft = old.get_model("courses", "Attempt").objects.create(enrollment=enrollment, number=3)
+    Attempt = old.get_model("courses", "Attempt")
+
+    def graded(number, score):
+        return Attempt.objects.create(
+            enrollment=enrollment,
+            number=number,
+            state="graded",
+            submitted_at=timezone.now(),
+            score=score,
+            pass_mark=75,
+            passed=score >= 75,
+        )
+
+    attempt, retake = graded(1, 50), graded(2, 100)
+    draft = Attempt.objects.create(enrollment=enrollment, number=3)
     Answer = old.get_model("courses", "Answer")
     for owner, question, chosen, ok in (
         (attempt, second, [8], False),
@@ -75,7 +71,8 @@ def test_graded_answers_become_the_attempts_booklet_record():
 
     new = migrate(AFTER)
     try:
-        record = new.get_model("courses", "Attempt").objects.get(pk=attempt.pk).booklet_record
+        Migrated = new.get_model("courses", "Attempt")
+        record = Migrated.objects.get(pk=attempt.pk).booklet_record
         assert [(e["question_id"], e["number"], e["stem"]) for e in record] == [
             (first.pk, 5, "First?"),
             (second.pk, 6, "Second?"),
@@ -83,11 +80,10 @@ def test_graded_answers_become_the_attempts_booklet_record():
         assert [(e["selected"], e["is_correct"]) for e in record] == [([3], True), ([8], False)]
         assert record[0]["choices"] == [{"id": 3, "text": "C", "is_correct": True}]
         assert new.get_model("courses", "Answer").objects.filter(attempt=attempt.pk).count() == 2
-        Attempt = new.get_model("courses", "Attempt")
         assert [
             (e["question_id"], e["selected"])
-            for e in Attempt.objects.get(pk=retake.pk).booklet_record
+            for e in Migrated.objects.get(pk=retake.pk).booklet_record
         ] == [(first.pk, [4])]
-        assert Attempt.objects.get(pk=draft.pk).booklet_record is None
+        assert Migrated.objects.get(pk=draft.pk).booklet_record is None
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
