@@ -16,6 +16,12 @@ prints throughput, latency percentiles, CPU per request and failures per row, ev
 row's throughput as a ratio of the trivial view (/healthz, through the same server
 and middleware), and the targets met or not. docs/PERFORMANCE.md explains the columns.
 
+One row is not a page of the app: a logged-in no-op (tests/benchmarks/load/urls.py,
+served only here) loads the session and the user and returns. It is the floor under
+every learner page. With --redis URL the app server runs as with REDIS_URL in
+production: a shared Redis cache and cached_db sessions (without it, database
+sessions and a cache per worker process).
+
 Needs wrk (Debian/Ubuntu: `apt-get install -y wrk`) and a PostgreSQL server whose
 user may create databases (DATABASE_URL's server, else postgres@127.0.0.1:5432).
 Not a test: pytest only collects test_*.py.
@@ -58,6 +64,8 @@ class Row:
 
 ROWS = [
     Row("trivial", "Trivial view (/healthz)", 200, False),
+    # Not a page of the app: what any logged-in page costs before it does anything.
+    Row("authenticated", "Logged-in no-op (session + user)", 200, False),
     Row("section", "Section page", 200, True),
     Row("booklet", "Answer booklet", 200, True),
     Row("draft", "Draft save (autosave POST)", 200, True),
@@ -103,6 +111,13 @@ class Result:
         return (os.cpu_count() or 1) * 1000 / cost if cost else 0.0
 
 
+def redis_flush(url: str | None) -> None:
+    if url:
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
+
+
 def build_requests(seeded, port: int) -> dict[str, list[tuple]]:
     """Per row, the requests wrk replays in turn: (method, path, headers, body)."""
     H = common.headers_for
@@ -126,6 +141,10 @@ def build_requests(seeded, port: int) -> dict[str, list[tuple]]:
     rows = {
         "trivial": [
             ("GET", "/healthz", H(port, session=session), "") for session, *_ in seeded.sections
+        ],
+        "authenticated": [
+            ("GET", "/bench/authenticated", H(port, session=session), "")
+            for session, *_ in seeded.sections
         ],
         "section": [
             ("GET", f"/courses/{slug}/sections/{number}/", H(port, session=session), "")
@@ -630,6 +649,12 @@ def main(argv=None) -> int:
         metavar="NAME=VALUE",
         help="extra environment for the app server, e.g. GUNICORN_MAX_REQUESTS=0",
     )
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="give the app server this REDIS_URL (shared cache, cached_db sessions); "
+        "its database is flushed before and after, e.g. redis://127.0.0.1:6379/7",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     args.rows = set(args.rows.split(","))
@@ -645,6 +670,10 @@ def main(argv=None) -> int:
         static_root=work / "static",
         media_root=work / "media",
     )
+    # The production settings plus the logged-in no-op view (tests/benchmarks/load/urls.py).
+    env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.load.settings"
+    if args.redis:
+        env["REDIS_URL"] = args.redis
     env.update(item.split("=", 1) for item in args.set)
     # This process seeds the sessions, so it signs them with the app servers' key.
     os.environ.update(env)
@@ -659,12 +688,18 @@ def main(argv=None) -> int:
     sizes = ["small", "large"] if args.size == "both" else [args.size]
     by_size, infos = {}, {}
     for size_name in sizes:
-        by_size[size_name], infos[size_name] = run_size(size_name, args, work, env)
+        redis_flush(args.redis)  # each size starts with a cold shared cache
+        try:
+            by_size[size_name], infos[size_name] = run_size(size_name, args, work, env)
+        finally:
+            redis_flush(args.redis)
 
     print()
     print(
         f"wrk -t1 -c{args.connections}, {args.duration:g}s per row after {args.warmup:g}s "
-        f"warm-up; gunicorn sync workers: {infos[sizes[0]]['workers']}; {machine['cpus']} CPUs "
+        f"warm-up; gunicorn sync workers: {infos[sizes[0]]['workers']}; "
+        f"{'Redis cache, cached_db sessions' if args.redis else 'no Redis'}; "
+        f"{machine['cpus']} CPUs "
         f"({machine['cpu']}), {machine['memory_gib']} GiB, PostgreSQL {machine['postgresql']}"
     )
     for size_name in sizes:
