@@ -34,6 +34,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.pdf_fonts import NAMES, embedded_fonts, missing_glyphs
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,8 @@ def test_pdf_states_every_snapshot_field_and_the_code():
 
 
 def test_pdf_is_one_landscape_letter_page_with_embedded_fonts():
-    reader = PdfReader(io.BytesIO(certificate_pdf_render(_certificate())))
+    data = certificate_pdf_render(_certificate())
+    reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     page = reader.pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (792, 612)
@@ -119,6 +121,19 @@ def test_pdf_is_one_landscape_letter_page_with_embedded_fonts():
     for font in fonts:
         descriptor = font["/FontDescriptor"].get_object()
         assert "/FontFile2" in descriptor, font["/BaseFont"]
+    assert embedded_fonts(data) == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_prints_names_beyond_latin_1(name):
+    certificate = _certificate()
+    certificate.learner_name = name  # the snapshot the PDF is drawn from
+
+    data = certificate_pdf_render(certificate)
+
+    # Vera, the old font, drew a box for each of "śễịȘ" and every Greek and Cyrillic letter.
+    assert name in _text(data)
+    assert missing_glyphs(data, name) == {}
 
 
 def test_pdf_stays_one_page_with_long_content():

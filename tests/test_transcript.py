@@ -17,6 +17,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+from tests.pdf_fonts import NAMES, missing_glyphs
 from tests.report_data import certificate_on, graded_attempt, reissue, revoke
 
 D = datetime.date
@@ -226,7 +227,21 @@ def test_pdf_has_the_learner_courses_and_totals(learner_client, record):
         for page in reader.pages
         for font in page["/Resources"]["/Font"].values()
     }
-    assert fonts and all("Vera" in font for font in fonts)  # embedded, not the base 14
+    assert fonts and all("DejaVuSans" in font for font in fonts)  # embedded, not the base 14
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_prints_names_and_titles_beyond_latin_1(db, client, name):
+    learner = UserFactory(full_name=name)
+    title = f"Ethics for {name}"  # a course title in the same script, in a table cell
+    certificate_on(D(2024, 3, 1), learner=learner, course=CourseFactory(title=title))
+    client.force_login(learner)
+
+    data = client.get("/my-ce/transcript.pdf").content
+
+    text = _pdf_text(data)
+    assert name in text and title in text
+    assert missing_glyphs(data, name) == {}
 
 
 def test_pdf_puts_25_courses_on_a_page_and_totals_on_the_last(learner_client):
