@@ -136,6 +136,20 @@ def test_pdf_prints_names_beyond_latin_1(name):
     assert missing_glyphs(data, name) == {}
 
 
+def test_pdf_of_a_name_the_fonts_cannot_print_is_still_made_and_logged(caplog):
+    certificate = _certificate()
+    certificate.learner_name = "王秀英 Wang"  # an account from before the profile form checked
+
+    data = certificate_pdf_render(certificate)
+
+    assert certificate.code in _text(data)
+    assert missing_glyphs(data, "王秀英 Wang") == {
+        "DejaVuSans": "王秀英",
+        "DejaVuSans-Bold": "王秀英",
+    }
+    assert f"Certificate {certificate.code}: the fonts cannot print '王秀英'" in caplog.text
+
+
 def test_pdf_stays_one_page_with_long_content():
     certificate = _certificate(title="A Very Long Course Title " * 6)
     certificate.approvals = certificate.approvals * 4  # eight approval statements

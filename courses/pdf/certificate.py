@@ -30,7 +30,7 @@ from reportlab.platypus import Paragraph
 
 from courses.models import Certificate
 
-from .fonts import SANS, SANS_BOLD, register_fonts
+from .fonts import SANS, SANS_BOLD, register_fonts, unprintable_characters
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +245,13 @@ def certificate_pdf_render(certificate: Certificate) -> bytes:
 def _render(certificate: Certificate) -> tuple[bytes, bool]:
     """The PDF, and whether every stored image it names could be drawn."""
     register_fonts()
+    if unprintable := unprintable_characters(certificate.learner_name):
+        # Names from before the profile form checked them; at least say so.
+        logger.warning(
+            "Certificate %s: the fonts cannot print %r in the learner's name",
+            certificate.code,
+            "".join(unprintable),
+        )
     buffer = BytesIO()
     canvas = Canvas(
         buffer, pagesize=PAGE_SIZE, invariant=1, pageCompression=1, initialFontName=SANS, lang="en"

@@ -7,6 +7,7 @@ their licence, so rendering never depends on the machine's fonts. ReportLab embe
 only the glyphs a document uses, so a certificate stays about as small as with Vera.
 """
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,13 @@ SANS_BOLD = "DejaVuSans-Bold"
 # No italic faces: nothing uses them, and without a mapping a stray <i> fails loudly
 # instead of printing upright.
 
+# Invisible or unassigned: control, format (bidi marks, zero-width joiners, soft
+# hyphen), private use, surrogate, unassigned, line and paragraph separators.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+# Right-to-left letters: ReportLab lays text out left to right, with no bidi
+# reordering or Arabic joining, so Hebrew or Arabic would print reversed and unjoined.
+_RIGHT_TO_LEFT = {"R", "AL"}
+
 
 @cache
 def register_fonts() -> None:
@@ -30,3 +38,29 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(name, FONT_DIR / f"{name}.ttf"))
     addMapping(SANS, 0, 0, SANS)
     addMapping(SANS, 1, 0, SANS_BOLD)
+
+
+@cache
+def _printable_code_points() -> frozenset[int]:
+    """Code points that both faces draw: a name may be set in either."""
+    register_fonts()
+    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (SANS, SANS_BOLD)]
+    return frozenset(faces[0]).intersection(*faces[1:])
+
+
+def unprintable_characters(text: str) -> list[str]:
+    """The characters of `text` a PDF would drop, garble or leave blank, once each, in order.
+
+    Takes text as it will be stored (NFC), where "ễ" is one character the font has,
+    not "e" plus two combining marks.
+    """
+    printable = _printable_code_points()
+    bad = []
+    for char in text:
+        if (
+            ord(char) not in printable
+            or unicodedata.category(char) in _INVISIBLE
+            or unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
+        ) and char not in bad:
+            bad.append(char)
+    return bad
