@@ -1,13 +1,17 @@
 """Clinician accounts: sign-up, log in and out, profile, password change and reset."""
 
 import re
+import unicodedata
 
 import pytest
+from django import forms
 from django.core import mail
 from django.urls import reverse
 
+from courses.forms.accounts import certificate_text
 from courses.models import LicenseType, User
 from tests.factories import UserFactory
+from tests.pdf_fonts import NAMES
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +93,48 @@ def test_signup_needs_license_details_unless_profession_is_other(client):
     response = client.post(reverse("signup"), {**missing, "license_type": LicenseType.OTHER})
     assert response.status_code == 302
     assert User.objects.get().license_type == "other"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_certificate_text_keeps_names_the_certificate_fonts_print(name):
+    assert certificate_text(name) == name
+    # Typed as letters plus combining marks (as some keyboards send it), stored composed.
+    assert certificate_text(unicodedata.normalize("NFD", name)) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("王秀英", '"王", "秀", "英"'),  # CJK: no glyphs in DejaVu Sans
+        ("Wang 王王", '"王"'),  # each character named once
+        ("שרה כהן", '"ש", "ר", "ה", "כ", "ן"'),  # glyphs exist, but would print reversed
+        ("Dana\u200fRivera", "U+200F"),  # an invisible right-to-left mark, by code point
+    ],
+)
+def test_certificate_text_names_the_characters_it_cannot_print(text, shown):
+    with pytest.raises(forms.ValidationError) as refused:
+        certificate_text(text, hint="Use Latin letters.")
+
+    assert refused.value.messages == [f"Certificates cannot print {shown}. Use Latin letters."]
+
+
+def test_signup_refuses_a_name_the_certificate_cannot_print(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "full_name": "王秀英, LCSW"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Certificates cannot print &quot;王&quot;, &quot;秀&quot;, &quot;英&quot;." in html
+    assert "in Latin, Greek or Cyrillic letters" in html
+    assert not User.objects.exists()
+
+
+def test_signup_stores_a_decomposed_name_composed(client):
+    typed = unicodedata.normalize("NFD", "Nguyễn Thị Minh Khai")
+
+    response = client.post(reverse("signup"), {**SIGNUP, "full_name": typed})
+
+    assert response.status_code == 302
+    assert User.objects.get().full_name == "Nguyễn Thị Minh Khai"
 
 
 def test_login_is_by_email(client):
@@ -248,3 +294,35 @@ def test_password_reset_with_a_bad_link_says_so(client):
     response = client.get(reverse("password_reset_confirm", args=["MQ", "bad-token"]))
 
     assert "This link has expired" in response.content.decode()
+
+
+def _profile_post(client, learner, **changes):
+    fields = ("full_name", "email", "license_type", "license_number", "license_state")
+    return client.post(reverse("profile"), {**{f: getattr(learner, f) for f in fields}, **changes})
+
+
+def test_profile_refuses_a_new_name_or_license_number_the_certificate_cannot_print(
+    learner_client,
+):
+    learner = learner_client.user
+    before = (learner.full_name, learner.license_number)
+
+    name = _profile_post(learner_client, learner, full_name="Dana 李")
+    number = _profile_post(learner_client, learner, license_number="LCS\u202e42")
+
+    assert "Certificates cannot print &quot;李&quot;." in name.content.decode()
+    assert "Certificates cannot print U+202E." in number.content.decode()
+    learner.refresh_from_db()
+    assert (learner.full_name, learner.license_number) == before
+
+
+def test_profile_of_an_existing_unprintable_name_still_saves_other_changes(client):
+    # An account made before names were checked keeps working: its name is not re-judged.
+    learner = UserFactory(full_name="王秀英")
+    client.force_login(learner)
+
+    response = _profile_post(client, learner, license_number="LCS-7")
+
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert (learner.full_name, learner.license_number) == ("王秀英", "LCS-7")
