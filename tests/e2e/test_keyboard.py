@@ -1,7 +1,8 @@
 """Journey 1's answer booklet and evaluation with the keyboard alone.
 
 No clicks and no fill(): only Tab, Shift+Tab, Space, Enter, arrow keys and typing. After
-every Tab the focused element must show a focus indicator (an outline or a box-shadow).
+every Tab the focused element must show a focus indicator (an outline or a box-shadow)
+and must not sit under the booklet's sticky Save/Submit bar.
 """
 
 import pytest
@@ -17,8 +18,16 @@ FOCUS = """selector => {
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow !== "none";
   const name = (el.labels && el.labels[0] ? el.labels[0].textContent : el.textContent) || "";
+  // WCAG 2.2 focus not obscured: no part of it under the booklet's sticky Save/Submit bar.
+  const bar = document.querySelector(".booklet-actions");
+  let obscured = false;
+  if (bar && !bar.contains(el) && getComputedStyle(bar).position === "sticky") {
+    const a = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
+    obscured = a.bottom > b.top && a.top < b.bottom && a.right > b.left && a.left < b.right;
+  }
   return {
     visible: outline || shadow,
+    obscured,
     matches: el.matches(selector),
     what: `${el.tagName.toLowerCase()}#${el.id} "${name.trim().slice(0, 50)}"`,
   };
@@ -46,6 +55,7 @@ def tab_to(page, selector, limit=80):
         focus = page.evaluate(FOCUS, selector)
         seen.append(focus["what"])
         assert focus["visible"], f"focus is not visible on {focus['what']}"
+        assert not focus["obscured"], f"{focus['what']} has focus under the sticky bar"
         if focus["matches"]:
             return
     raise AssertionError(f"Tab never reached {selector}; it went through {seen}")
