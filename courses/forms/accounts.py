@@ -1,33 +1,13 @@
 """Sign-up and profile forms for clinicians."""
 
-import unicodedata
-
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
 from courses.models import LicenseType, User
-from courses.pdf.fonts import unprintable_characters
+from courses.pdf.fonts import certificate_text
 
 PROFILE_FIELDS = ("full_name", "email", "license_type", "license_number", "license_state")
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
-
-
-def certificate_text(value: str, *, hint: str = "") -> str:
-    """`value` as a certificate prints it, or a ValidationError naming what it cannot print.
-
-    NFC first: a name typed as "e" plus combining marks is stored as the one letter
-    "ễ" that the font draws, rather than marks stacked by guesswork.
-    """
-    value = unicodedata.normalize("NFC", value)
-    if bad := unprintable_characters(value):
-        # Invisible characters (bidi marks, zero-width joiners) are named by code point.
-        shown = ", ".join(f'"{c}"' if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
-        raise forms.ValidationError(
-            " ".join(filter(None, ["Certificates cannot print %(characters)s.", hint])),
-            code="unprintable",
-            params={"characters": shown},
-        )
-    return value
 
 
 class LicenseFieldsMixin:

@@ -11,6 +11,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -64,3 +65,38 @@ def unprintable_characters(text: str) -> list[str]:
         ) and char not in bad:
             bad.append(char)
     return bad
+
+
+# Wrapped text (a Paragraph) takes these as spaces; a single line would print them as gaps.
+_LINE_BREAKS = "\t\n\r"
+
+
+def certificate_text(
+    value: str, *, subject: str = "", hint: str = "", line_breaks: bool = False
+) -> str:
+    """`value` as a certificate prints it, or a ValidationError naming what it cannot print.
+
+    NFC first: text typed as "e" plus combining marks is stored as the one letter "ễ"
+    that the font draws, rather than marks stacked by guesswork. `subject` names the
+    field in the message ("The course title: certificates cannot print ..."), for
+    models whose errors may be read away from the field; `line_breaks` allows line
+    breaks and tabs in text that is wrapped as a paragraph.
+    """
+    value = unicodedata.normalize("NFC", value)
+    bad = unprintable_characters(value)
+    if line_breaks:
+        bad = [c for c in bad if c not in _LINE_BREAKS]
+    if bad:
+        # Invisible characters (bidi marks, zero-width joiners) are named by code point.
+        shown = ", ".join(f'"{c}"' if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        message = (
+            "%(subject)s: certificates cannot print %(characters)s."
+            if subject
+            else "Certificates cannot print %(characters)s."
+        )
+        raise ValidationError(
+            " ".join(filter(None, [message, hint])),
+            code="unprintable",
+            params={"subject": subject, "characters": shown},
+        )
+    return value
