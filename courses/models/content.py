@@ -31,6 +31,31 @@ def hours_text(value) -> str:
     return f"{Decimal(value).quantize(Decimal('0.01')).normalize():f}"
 
 
+def clean_certificate_text(obj, labels: dict[str, str], *, line_breaks=()) -> None:
+    """Refuse the fields' text a certificate or transcript would print as blank boxes.
+
+    For a model's clean(), so the admin (and a course import) judges it and rows saved
+    any other way keep saving. Each field is stored composed (NFC); `labels` name the
+    fields in the messages, `line_breaks` are fields printed as wrapped paragraphs.
+    """
+    # Imported here, so ReportLab loads on the first admin save rather than in every process.
+    from courses.pdf.fonts import certificate_text
+
+    errors = {}
+    for field, label in labels.items():
+        value = getattr(obj, field)
+        if not value:
+            continue
+        try:
+            value = certificate_text(value, subject=label, line_breaks=field in line_breaks)
+        except ValidationError as error:
+            errors[field] = error
+        else:
+            setattr(obj, field, value)
+    if errors:
+        raise ValidationError(errors)
+
+
 class Level(models.TextChoices):
     INTRODUCTORY = "introductory", "Introductory"
     INTERMEDIATE = "intermediate", "Intermediate"
@@ -51,6 +76,12 @@ class Author(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def clean(self):
+        # Certificates list the course's authors as str(author).
+        clean_certificate_text(
+            self, {"name": "The author's name", "credentials": "The author's credentials"}
+        )
 
 
 class CourseQuerySet(models.QuerySet):
@@ -119,6 +150,9 @@ class Course(models.Model):
     def get_absolute_url(self):
         return reverse("courses:course", kwargs={"slug": self.slug})
 
+    def clean(self):
+        clean_certificate_text(self, {"title": "The course title"})
+
     @property
     def objective_list(self):
         return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
@@ -162,6 +196,17 @@ class Approval(models.Model):
 
     def __str__(self):
         return self.board
+
+    def clean(self):
+        clean_certificate_text(
+            self,
+            {
+                "board": "The approving board",
+                "provider_number": "The provider number",
+                "statement": "The approval statement",
+            },
+            line_breaks={"statement"},
+        )
 
 
 class Section(models.Model):

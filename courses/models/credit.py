@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .content import hours_text
+from .content import clean_certificate_text, hours_text
 from .learning import Enrollment
 
 
@@ -36,6 +36,17 @@ class ProviderSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def clean(self):
+        clean_certificate_text(
+            self,
+            {
+                "provider_name": "The provider name",
+                "administrator_name": "The CE administrator's name",
+                "administrator_title": "The CE administrator's title",
+                "delivery_format": "The delivery format",
+            },
+        )
 
     @classmethod
     def load(cls):
