@@ -16,6 +16,7 @@ from unittest import mock
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connections
 from django.urls import reverse
 
 from courses.models import ReissueRequest
@@ -414,6 +415,10 @@ def browser_page(live_server):
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         yield page
         browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connections per context,
+        # apart from the ones pytest-django closes: close them here, or the test database
+        # cannot be dropped at the end ("being accessed by other users").
+        connections.close_all()
 
 
 def browser_login(page, user):
