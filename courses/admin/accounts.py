@@ -9,15 +9,16 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from courses.admin.fields import RecordIdsAdminMixin
+from courses.forms.accounts import CertificateNameMixin
 from courses.models import User
 
 
-class AccountChangeForm(UserChangeForm):
+class AccountChangeForm(CertificateNameMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
 
 
-class AccountCreationForm(AdminUserCreationForm):
+class AccountCreationForm(CertificateNameMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "full_name"]

@@ -10,7 +10,25 @@ PROFILE_FIELDS = ("full_name", "email", "license_type", "license_number", "licen
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
 
 
-class LicenseFieldsMixin:
+class CertificateNameMixin:
+    """The name and license number, as a certificate prints them: sign-up, profile and the
+    account admin. Only a changed value is judged, so an existing account's saved name
+    does not stop other edits."""
+
+    def _certificate_text(self, field, hint=""):
+        value = self.cleaned_data[field]
+        if field not in self.changed_data:
+            return value
+        return certificate_text(value, hint=hint)
+
+    def clean_full_name(self):
+        return self._certificate_text("full_name", NAME_HINT)
+
+    def clean_license_number(self):
+        return self._certificate_text("license_number")
+
+
+class LicenseFieldsMixin(CertificateNameMixin):
     """Certificates state the license, so a clinician must give it (unless 'Other')."""
 
     def _setup_license_fields(self):
@@ -28,18 +46,6 @@ class LicenseFieldsMixin:
                 "Log in, or reset your password if you have forgotten it."
             )
         return email
-
-    def _certificate_text(self, field, hint=""):
-        value = self.cleaned_data[field]
-        if field not in self.changed_data:
-            return value  # an existing account's saved name is not re-judged on every save
-        return certificate_text(value, hint=hint)
-
-    def clean_full_name(self):
-        return self._certificate_text("full_name", NAME_HINT)
-
-    def clean_license_number(self):
-        return self._certificate_text("license_number")
 
     def clean(self):
         cleaned = super().clean()
