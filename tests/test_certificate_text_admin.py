@@ -115,3 +115,14 @@ def test_admin_refuses_a_course_title_the_certificate_cannot_print(staff_client)
     assert escape(message) in response.content.decode()
     course.refresh_from_db()
     assert course.title == "Grief and loss"
+
+
+def test_a_long_unprintable_text_names_ten_characters_and_counts_the_rest():
+    course = CourseFactory.build(title="".join(chr(0x4E00 + n) for n in range(25)))
+
+    with pytest.raises(ValidationError) as refused:
+        course.full_clean(exclude=["slug"])
+
+    [message] = refused.value.message_dict["title"]
+    shown = ", ".join(f'"{chr(0x4E00 + n)}"' for n in range(10))
+    assert message == f"The course title: certificates cannot print {shown} and 15 more."

@@ -88,7 +88,9 @@ def certificate_text(
         bad = [c for c in bad if c not in _LINE_BREAKS]
     if bad:
         # Invisible characters (bidi marks, zero-width joiners) are named by code point.
-        shown = ", ".join(f'"{c}"' if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        shown = ", ".join(f'"{c}"' if c.isprintable() else f"U+{ord(c):04X}" for c in bad[:10])
+        if len(bad) > 10:  # a pasted paragraph would otherwise list thousands
+            shown += f" and {len(bad) - 10} more"
         message = (
             "%(subject)s: certificates cannot print %(characters)s."
             if subject
