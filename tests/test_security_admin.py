@@ -25,6 +25,7 @@ from courses.models import (
 )
 from courses.permissions import AUTHORS, GROUP_PERMISSIONS, REGISTRARS, staff_groups_ensure
 from courses.services.certificates import reissue_request_create
+from tests.factories import AuthorFactory
 from tests.security_data import admin_form_data, author, learner_with_records, registrar
 
 
@@ -231,6 +232,26 @@ def test_editing_a_published_course_records_who_and_when(client, records):
     page = client.get(reverse("admin:courses_course_history", args=[course.pk])).content.decode()
     assert "Avery Author" in page
     assert "Pass mark (%)" in page or "pass mark (%)" in page.lower()
+
+
+def test_changing_a_course_s_authors_is_recorded(client, records):
+    writer = author()
+    logged_in(client, writer)
+    course = records.completed
+    course.authors.set([AuthorFactory(name="Dr. Ada Old")])
+    before_edit = course.history.latest()
+    replacement = AuthorFactory(name="Dr. Rosa Diaz")
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    data = admin_form_data(client.get(url))
+    data["authors"] = [str(replacement.pk)]
+
+    assert client.post(url, data).status_code == 302
+
+    latest = course.history.latest()
+    assert latest.history_user == writer
+    assert [row.author.name for row in latest.authors.all()] == ["Dr. Rosa Diaz"]
+    # The record from before the edit still names the author learners were shown.
+    assert [row.author.name for row in before_edit.authors.all()] == ["Dr. Ada Old"]
 
 
 def test_question_and_choice_edits_are_recorded_with_their_author(client, records):

@@ -129,7 +129,7 @@ class Course(models.Model):
 
     objects = CourseQuerySet.as_manager()
     # The audit trail of content: who changed what, when (django-simple-history).
-    history = HistoricalRecords(excluded_fields=["content_version"])
+    history = HistoricalRecords(excluded_fields=["content_version"], m2m_fields=[authors])
 
     class Meta:
         ordering = ["title"]
