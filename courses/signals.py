@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from django.db import models
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -54,3 +55,20 @@ for model in CONTENT:
     pre_save.connect(content_leaving, sender=model, dispatch_uid=f"courses.{name}_leaving")
     post_save.connect(content_changed, sender=model, dispatch_uid=f"courses.{name}_saved")
     post_delete.connect(content_changed, sender=model, dispatch_uid=f"courses.{name}_deleted")
+
+
+@receiver(pre_save, dispatch_uid="courses.text_line_breaks")
+def text_line_breaks(sender, instance, raw=False, **kwargs):
+    """Text is stored with LF line breaks, however it arrives.
+
+    Browsers post a textarea's line breaks as CRLF, so without this the first admin
+    save of a row made elsewhere (the demo, an archive import) would record an
+    unchanged text as changed in its history.
+    """
+    if raw or sender._meta.app_label != "courses":
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(instance, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))

@@ -254,6 +254,24 @@ def test_changing_a_course_s_authors_is_recorded(client, records):
     assert [row.author.name for row in before_edit.authors.all()] == ["Dr. Ada Old"]
 
 
+def test_saving_an_unchanged_course_records_no_change(client, records):
+    # Browsers post textarea line breaks as CRLF; the course was made with LF.
+    logged_in(client, author())
+    course = records.completed
+    course.learning_objectives = "Name the four marks.\nApply them."
+    course.save()
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    data = admin_form_data(client.get(url))
+    data["learning_objectives"] = data["learning_objectives"].replace("\n", "\r\n")
+
+    assert client.post(url, data).status_code == 302
+
+    latest = course.history.latest()
+    assert latest.diff_against(latest.prev_record).changes == []
+    course.refresh_from_db()
+    assert course.learning_objectives == "Name the four marks.\nApply them."
+
+
 def test_question_and_choice_edits_are_recorded_with_their_author(client, records):
     writer = author()
     logged_in(client, writer)
