@@ -6,6 +6,7 @@ import io
 import json
 import stat
 import struct
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
@@ -264,6 +265,22 @@ def test_an_author_is_reused_only_with_the_same_name_and_credentials(full_course
     assert sorted(str(a) for a in copy.authors.all()) == ["Ann Beta, LMFT", "Zoe Alpha, PhD"]
     assert models.Author.objects.filter(name="Zoe Alpha").count() == 2
     assert models.Author.objects.filter(name="Ann Beta").count() == 1
+
+
+def test_an_author_written_with_combining_marks_is_the_same_author(full_course):
+    author = models.Author.objects.create(name="Nguyễn Văn An", credentials="PhD")
+    full_course.authors.add(author)
+    # The archive carries the name decomposed: "e" plus combining marks.
+    models.Author.objects.filter(pk=author.pk).update(
+        name=unicodedata.normalize("NFD", author.name)
+    )
+    archive = course_export(course=full_course)
+    models.Author.objects.filter(pk=author.pk).update(name="Nguyễn Văn An")
+
+    copy = course_import(archive=archive, slug="copy")
+
+    assert author in copy.authors.all()
+    assert models.Author.objects.filter(credentials="PhD", name__startswith="Nguy").count() == 1
 
 
 def test_import_keeps_the_archive_slug_when_it_is_free(full_course, exported):

@@ -22,6 +22,7 @@ import math
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 import zlib
 from decimal import Decimal, InvalidOperation
@@ -450,6 +451,11 @@ def _fields(data, spec):
 
 
 def _author(data, where):
+    # Matched as Author.clean() stores it, composed (NFC), so "ễ" typed as "e" and two
+    # combining marks finds the existing author instead of making a second one.
+    data = {
+        k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in data.items()
+    }
     author = Author.objects.filter(name=data["name"], credentials=data["credentials"]).first()
     if author is None:
         author = Author(**data)
