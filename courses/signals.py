@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from django.apps import apps
 from django.db import models
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -57,7 +58,6 @@ for model in CONTENT:
     post_delete.connect(content_changed, sender=model, dispatch_uid=f"courses.{name}_deleted")
 
 
-@receiver(pre_save, dispatch_uid="courses.text_line_breaks")
 def text_line_breaks(sender, instance, raw=False, **kwargs):
     """Text is stored with LF line breaks, however it arrives.
 
@@ -65,10 +65,22 @@ def text_line_breaks(sender, instance, raw=False, **kwargs):
     save of a row made elsewhere (the demo, an archive import) would record an
     unchanged text as changed in its history.
     """
-    if raw or sender._meta.app_label != "courses":
+    if raw:
         return
-    for field in sender._meta.concrete_fields:
-        if isinstance(field, models.TextField):
-            value = getattr(instance, field.attname)
-            if isinstance(value, str) and "\r" in value:
-                setattr(instance, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+    for attname in TEXT_FIELDS[sender]:
+        value = getattr(instance, attname)
+        if isinstance(value, str) and "\r" in value:
+            setattr(instance, attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Connected only to this app's models that have text, with their fields listed once,
+# rather than looked up on every save of every model.
+TEXT_FIELDS = {
+    model: [f.attname for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+    for model in apps.get_app_config("courses").get_models()
+}
+for model, attnames in TEXT_FIELDS.items():
+    if attnames:
+        pre_save.connect(
+            text_line_breaks, sender=model, dispatch_uid=f"courses.{model._meta.model_name}_text"
+        )
