@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from courses.audio import audio_upload_to, read_audio, validate_audio
 from courses.markdown import render_markdown
+from courses.pdf.fonts import certificate_text
 
 
 def validate_quarter_hours(value):
@@ -38,9 +39,6 @@ def clean_certificate_text(obj, labels: dict[str, str], *, line_breaks=()) -> No
     any other way keep saving. Each field is stored composed (NFC); `labels` name the
     fields in the messages, `line_breaks` are fields printed as wrapped paragraphs.
     """
-    # Imported here, so ReportLab loads on the first admin save rather than in every process.
-    from courses.pdf.fonts import certificate_text
-
     errors = {}
     for field, label in labels.items():
         value = getattr(obj, field)
