@@ -721,12 +721,12 @@ def main(argv=None) -> int:
 
     sizes = ["small", "large"] if args.size == "both" else [args.size]
     by_size, infos = {}, {}
-    for size_name in sizes:
-        redis_flush(args.redis)  # each size starts with a cold shared cache
-        try:
+    try:
+        for size_name in sizes:
+            redis_flush(args.redis)  # each size starts with a cold shared cache
             by_size[size_name], infos[size_name] = run_size(size_name, args, work, env)
-        finally:
-            redis_flush(args.redis)
+    finally:
+        redis_flush(args.redis)
 
     print()
     print(
