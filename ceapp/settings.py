@@ -123,8 +123,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip (see its docstring).
+    DATABASES["default"]["ENGINE"] = "ceapp.postgresql"
+    # Parameters travel apart from the SQL, and psycopg prepares a query the fifth time
+    # a connection runs it: PostgreSQL then skips parsing and planning the page queries
+    # that every request repeats. Behind PgBouncer in transaction mode, which cannot
+    # keep prepared statements, set DB_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=5 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
+    )
 if DB_POOL:
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if DATABASES["default"]["ENGINE"] != "ceapp.postgresql":
         raise ImproperlyConfigured("DB_POOL=1 needs a PostgreSQL DATABASE_URL.")
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),
@@ -163,7 +174,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 # a clinician out from afar. The admin login goes through the same backend.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "courses.auth.UserBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))

@@ -94,7 +94,8 @@ def test_production_environment_turns_on_https_and_postgresql():
     assert s["CSRF_COOKIE_SECURE"] is True
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     db = s["DATABASES"]["default"]
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "ceapp.postgresql"  # Django's, with a cheaper health check
+    assert db["OPTIONS"]["server_side_binding"] is True  # so repeated queries get prepared
     assert db["HOST"] == "db.internal"
     assert db["CONN_MAX_AGE"] == 60
     assert db["CONN_HEALTH_CHECKS"] is True
@@ -102,6 +103,14 @@ def test_production_environment_turns_on_https_and_postgresql():
     assert s["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
+
+
+def test_prepared_statements_can_be_switched_off_for_pgbouncer():
+    on = load(SETTINGS, **PRODUCTION)["DATABASES"]["default"]
+    off = load(SETTINGS, **PRODUCTION, DB_PREPARED_STATEMENTS="0")["DATABASES"]["default"]
+
+    assert on["OPTIONS"]["prepare_threshold"] == 5
+    assert off["OPTIONS"]["prepare_threshold"] is None
 
 
 @pytest.mark.parametrize("env", [{}, PRODUCTION], ids=["development", "production"])
@@ -190,7 +199,8 @@ REQUESTS_SCRIPT = textwrap.dedent(
     before = [request() for _ in range(5)]
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
         for pid in set(before):
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            # Returns once the backend has gone, as after a restart.
+            admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     after = request()
     print(json.dumps({"before": before, "after": after, "pool": connection.pool is not None}))
     """

@@ -164,6 +164,10 @@ class SectionContent:
     questions: list[Question]  # active ones, by number; number and stem loaded
 
 
+# Named, not "*": a prepared "SELECT *" fails once a migration adds a column.
+_REFERENCE_COLUMNS = ", ".join(field.column for field in Reference._meta.concrete_fields)
+
+
 def section_content(*, section_id: int) -> SectionContent:
     """The section's text, references and active questions, for rendering its content
     once per content_version. Three short queries, written out like the page's own:
@@ -176,8 +180,8 @@ def section_content(*, section_id: int) -> SectionContent:
         section=section,
         references=list(
             Reference.objects.raw(
-                f"SELECT * FROM {Reference._meta.db_table} WHERE section_id = %s "  # noqa: S608  # nosec B608
-                "ORDER BY position, id",
+                f"SELECT {_REFERENCE_COLUMNS} FROM {Reference._meta.db_table} "  # noqa: S608  # nosec B608
+                "WHERE section_id = %s ORDER BY position, id",
                 [section_id],
             )
         ),
