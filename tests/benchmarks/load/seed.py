@@ -878,16 +878,11 @@ def session_data(user_id: int, *, password_hash: str) -> str:
     from django.conf import settings
 
     User = get_user_model()
-    backends = settings.AUTHENTICATION_BACKENDS
-    backend = (
-        "django.contrib.auth.backends.ModelBackend"
-        if "django.contrib.auth.backends.ModelBackend" in backends
-        else backends[-1]
-    )
     return SessionStore().encode(
         {
             "_auth_user_id": str(user_id),
-            "_auth_user_backend": backend,
+            # The backend that checks passwords (axes' backend, first, only counts them).
+            "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
             # Every seeded user shares one password hash, so they share this hash too.
             "_auth_user_hash": User(password=password_hash).get_session_auth_hash(),
         }
