@@ -1,8 +1,10 @@
 """The section page caches its rendered content; every content edit must show at once."""
 
 import pytest
+from django.core.cache import cache
 
 from courses.models import Question
+from courses.views.catalog import section_content_cache_clear
 from tests.factories import QuestionFactory, ReferenceFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,23 @@ def test_neighbour_title_and_publishing_are_read_live(client, section):
     section.course.is_published = False
     section.course.save()
     assert client.get(section.get_absolute_url()).status_code == 404
+
+
+def test_content_another_app_server_rendered_comes_from_the_shared_cache(
+    client, section, django_assert_num_queries
+):
+    html = page(client, section)
+    section_content_cache_clear()  # this worker has no copy of its own, as on a new server
+
+    with django_assert_num_queries(1):  # the section page's own query, no content ones
+        assert page(client, section) == html
+
+
+def test_a_worker_keeps_the_content_it_served_when_the_shared_cache_loses_it(
+    client, section, django_assert_num_queries
+):
+    html = page(client, section)
+    cache.clear()  # Redis restarted or evicted the entry
+
+    with django_assert_num_queries(1):
+        assert page(client, section) == html

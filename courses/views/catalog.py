@@ -37,29 +37,44 @@ def course_detail(request, slug):
 # A section's rendered content is kept this long at most; its key changes with every
 # edit anyway (SectionPage.content_version), so this only bounds memory use.
 SECTION_CONTENT_TIMEOUT = 24 * 60 * 60
+# Each worker also keeps the sections it has served, a few KB each: the version in the
+# key makes an entry immutable, so no server can show stale content, and a page view
+# then skips the shared cache's round trip too. Bounded by clearing when full.
+SECTION_CONTENT_PROCESS_SIZE = 2048
+_section_contents: dict[str, str] = {}
 
 
 def section_content_html(page: reading.SectionPage) -> str:
     """The section's text, references and questions as HTML, rendered once per version.
 
-    The same for every reader, so it lives in the shared cache (Redis in production):
-    a page view then costs no reference or question query and no rendering of them.
+    The same for every reader, so it lives in this worker and in the shared cache
+    (Redis in production): a page view then costs no reference or question query and
+    no rendering of them.
     """
     key = f"section-content:{page.section.pk}:{page.content_version}"
-    html = cache.get(key)
+    html = _section_contents.get(key)
     if html is None:
-        content = reading.section_content(section_id=page.section.pk)
-        html = render_to_string(
-            "courses/_section_content.html",
-            {
-                "course": page.course,
-                "section": content.section,
-                "reference_groups": reading.reference_groups(content.references),
-                "questions": content.questions,
-            },
-        )
-        cache.set(key, html, SECTION_CONTENT_TIMEOUT)
+        html = cache.get(key)
+        if html is None:
+            content = reading.section_content(section_id=page.section.pk)
+            html = render_to_string(
+                "courses/_section_content.html",
+                {
+                    "course": page.course,
+                    "section": content.section,
+                    "reference_groups": reading.reference_groups(content.references),
+                    "questions": content.questions,
+                },
+            )
+            cache.set(key, html, SECTION_CONTENT_TIMEOUT)
+        if len(_section_contents) >= SECTION_CONTENT_PROCESS_SIZE:
+            _section_contents.clear()
+        _section_contents[key] = html
     return mark_safe(html)  # noqa: S308  # nosec B308 B703  # rendered by our own template
+
+
+def section_content_cache_clear() -> None:
+    _section_contents.clear()
 
 
 def section_detail(request, slug, number):
