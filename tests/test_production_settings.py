@@ -369,6 +369,8 @@ def test_gunicorn_defaults():
     assert conf["accesslog"] is None
     assert conf["max_requests"] > 0
     assert 0 < conf["max_requests_jitter"] < conf["max_requests"]
+    assert conf["preload_app"] is True  # a recycled worker is a fork, not a new import
+    assert load(GUNICORN_CONF, GUNICORN_PRELOAD="0")["preload_app"] is False
     assert conf["timeout"] == 30
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
 
