@@ -185,12 +185,17 @@ def server_errors(log: Path) -> list[str]:
     return bad
 
 
-def headers_for(port: int, *, session: str = "", csrf: str = "") -> dict:
-    """What a browser behind the TLS proxy sends: the proxy's header and the cookies."""
+def headers_for(port: int, *, session: str = "", csrf: str = "", post: bool = False) -> dict:
+    """What a browser behind the TLS proxy sends: the proxy's header and the cookies.
+
+    A browser that has been shown any page with a form (the log-out button is on every
+    page) holds the CSRF cookie and sends it with every request; a form post adds where
+    it came from."""
     headers = {"Host": f"{HOST}:{port}", "X-Forwarded-Proto": "https"}
     cookies = [f"sessionid={session}"] if session else []
     if csrf:
         cookies.append(f"csrftoken={csrf}")
+    if post:
         headers["Origin"] = f"https://{HOST}:{port}"
         headers["Referer"] = f"https://{HOST}:{port}/"
     if cookies:
