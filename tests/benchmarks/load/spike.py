@@ -19,6 +19,8 @@ to the other server at the same moment, as a double click or a second tab would.
 """
 
 import argparse
+import contextlib
+import os
 import re
 import secrets
 import shutil
@@ -218,6 +220,19 @@ def _finish(learner: Learner, report: Report, results_path: str) -> None:
         report.problem(f"learner {learner.user_id}: the certificate is not a PDF")
 
 
+def _outrank_the_servers() -> None:
+    """Run the calling client thread ahead of the app servers on the CPU, where allowed.
+
+    Real learners fire from their own machines. Here the 550 client threads share two
+    cores with the servers and PostgreSQL they are loading, and the work on the first
+    submissions could delay the sending of the last ones past the one-second window
+    (1,039 ms once in CI, 206-465 ms otherwise). Raising a priority needs root; without
+    it the threads run as before.
+    """
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, 0, -10)  # on Linux: this thread only
+
+
 def run_spike(submitters, ports, *, double_every: int = DOUBLE_EVERY) -> Report:
     """Drive the spike against running app servers; submitters come from the seeder."""
     learners = [
@@ -232,6 +247,7 @@ def run_spike(submitters, ports, *, double_every: int = DOUBLE_EVERY) -> Report:
     fired = {}
 
     def learner_thread(learner: Learner):
+        _outrank_the_servers()
         try:
             _open_booklet(learner, report)
         finally:
@@ -247,6 +263,7 @@ def run_spike(submitters, ports, *, double_every: int = DOUBLE_EVERY) -> Report:
             _finish(learner, report, location)
 
     def double_thread(learner: Learner):
+        _outrank_the_servers()
         learner.ready.wait(timeout=300)
         other = next(p for p in ports if p != learner.port) if len(ports) > 1 else learner.port
         try:
