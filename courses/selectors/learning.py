@@ -20,6 +20,7 @@ from courses.models import (
     EnrollmentStatus,
     Question,
 )
+from courses.process_cache import keep
 
 # {"<question id>": [choice id, ...]}, as kept in Attempt.draft.
 Answers = dict[str, list[int]]
@@ -65,9 +66,9 @@ def booklet_questions(*, course: Course) -> tuple[BookletQuestion, ...]:
     key = (course.pk, course.content_version)
     questions = _booklets.get(key)
     if questions is None:
-        if len(_booklets) >= BOOKLET_CACHE_SIZE:
-            _booklets.clear()
-        questions = _booklets[key] = _booklet_questions_read(course.pk)
+        questions = keep(
+            _booklets, key, _booklet_questions_read(course.pk), limit=BOOKLET_CACHE_SIZE
+        )
     return questions
 
 

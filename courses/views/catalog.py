@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from courses.process_cache import keep
 from courses.selectors import learning, reading
 from courses.services.reading import section_mark_read
 from courses.views.media import content_type_for
@@ -37,9 +38,8 @@ def course_detail(request, slug):
 # A section's rendered content is kept this long at most; its key changes with every
 # edit anyway (SectionPage.content_version), so this only bounds memory use.
 SECTION_CONTENT_TIMEOUT = 24 * 60 * 60
-# Each worker also keeps the sections it has served, a few KB each: the version in the
-# key makes an entry immutable, so no server can show stale content, and a page view
-# then skips the shared cache's round trip too. Bounded by clearing when full.
+# Each worker also keeps the sections it has served (a few KB each), so a page view
+# skips the shared cache's round trip too (courses.process_cache).
 SECTION_CONTENT_PROCESS_SIZE = 2048
 _section_contents: dict[str, str] = {}
 
@@ -54,23 +54,22 @@ def section_content_html(page: reading.SectionPage) -> str:
     key = f"section-content:{page.section.pk}:{page.content_version}"
     html = _section_contents.get(key)
     if html is None:
-        html = cache.get(key)
-        if html is None:
-            content = reading.section_content(section_id=page.section.pk)
-            html = render_to_string(
-                "courses/_section_content.html",
-                {
-                    "course": page.course,
-                    "section": content.section,
-                    "reference_groups": reading.reference_groups(content.references),
-                    "questions": content.questions,
-                },
-            )
-            cache.set(key, html, SECTION_CONTENT_TIMEOUT)
-        if len(_section_contents) >= SECTION_CONTENT_PROCESS_SIZE:
-            _section_contents.clear()
-        _section_contents[key] = html
+        html = cache.get_or_set(key, lambda: _section_content_render(page), SECTION_CONTENT_TIMEOUT)
+        keep(_section_contents, key, html, limit=SECTION_CONTENT_PROCESS_SIZE)
     return mark_safe(html)  # noqa: S308  # nosec B308 B703  # rendered by our own template
+
+
+def _section_content_render(page: reading.SectionPage) -> str:
+    content = reading.section_content(section_id=page.section.pk)
+    return render_to_string(
+        "courses/_section_content.html",
+        {
+            "course": page.course,
+            "section": content.section,
+            "reference_groups": reading.reference_groups(content.references),
+            "questions": content.questions,
+        },
+    )
 
 
 def section_content_cache_clear() -> None:
