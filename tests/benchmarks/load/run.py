@@ -454,14 +454,15 @@ def paired_section_ratio(args, requests, work: Path) -> list[float]:
     These machines' speed drifts by half within minutes, so two rows measured a minute
     apart give a ratio that says as much about the drift as about the page. Alternating
     short runs of the two cancels that."""
+    paths = {key: work / f"pair-{key}.tsv" for key in ("trivial", "section")}
+    for key, path in paths.items():
+        write_requests(path, requests[key])
     ratios = []
     for pair in range(args.pairs):
         rates = {}
         for key in ("trivial", "section") if pair % 2 == 0 else ("section", "trivial"):
-            path = work / f"pair-{key}.tsv"
-            write_requests(path, requests[key])
             raw = wrk(
-                args.port, path, 200, duration=args.pair_seconds, connections=args.connections
+                args.port, paths[key], 200, duration=args.pair_seconds, connections=args.connections
             )
             settle(args.port)
             if raw["unexpected_status"] or raw["connect"] or raw["read"] or raw["timeout"]:
