@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_backends
 from django.core.cache import caches
 from django.template import engines
-from django.template.loader import get_template
 from django.urls import get_resolver
 
 
@@ -24,10 +23,11 @@ def warm_up() -> None:
     URL lookup tables and compile the project's templates; then freeze the heap, so
     the forked workers' garbage collector leaves those pages shared."""
     get_resolver().reverse_dict  # noqa: B018  # builds both tables, compiling every route
-    for directory in settings.TEMPLATES[0]["DIRS"]:
+    engine = engines["django"].engine
+    for directory in engine.dirs:
         for path in sorted(Path(directory).rglob("*.html")):
-            get_template(path.relative_to(directory).as_posix())
-    engines["django"].engine.template_context_processors  # noqa: B018  # imports them
+            engine.get_template(path.relative_to(directory).as_posix())
+    engine.template_context_processors  # noqa: B018  # imports them
     get_backends()
     for alias in settings.CACHES:
         # Imports the backend (django-redis and redis-py); the object is dropped, since

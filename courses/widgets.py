@@ -36,9 +36,9 @@ class PlainSelect(forms.Select):
         # The standard library's escape, which Django's escape wraps, and one join:
         # format_html per option cost 1.8 ms for 200 courses, Django's escape 0.8 ms.
         html = "".join(
-            f'<option value="{escape_html(str(key))}"'
-            f"{' selected' if str(key) in selected else ''}>{escape_html(str(label))}</option>"
-            for key, label in self._pairs()
+            f'<option value="{escape_html(key)}"'
+            f"{' selected' if key in selected else ''}>{escape_html(str(label))}</option>"
+            for key, label in ((str(key), label) for key, label in self._pairs())
         )
         options = mark_safe(html)  # noqa: S308  # nosec B308 B703  # each part escaped above
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
