@@ -70,7 +70,7 @@ def _certificate(**course_kwargs):
     ApprovalFactory(
         course=course, board="ASWB", provider_number="ACE 1234", statement=LONG_STATEMENT
     )
-    learner = UserFactory(full_name="Renée O'Connor-Baptiste, LCSW", license_number="LCS 88213")
+    learner = UserFactory(full_name="Renée O'Connor-Baptiste, LCSW", license__number="LCS 88213")
     return certificate_issue(enrollment=CompletedEnrollmentFactory(course=course, learner=learner))
 
 

@@ -67,7 +67,7 @@ def test_issue_snapshots_everything_stated():
     learner = enrollment.learner
     assert certificate.learner_name == learner.full_name
     assert certificate.license_type == "Psychologist"
-    assert certificate.license_number == learner.license_number
+    assert certificate.license_number == learner.licenses.get().number
     assert certificate.license_state == "California"
     assert certificate.course_title == "Power in the Helping Relationship"
     assert certificate.ce_hours == Decimal("3.25")
@@ -121,9 +121,8 @@ def test_issued_certificate_ignores_later_course_and_profile_edits(client):
     course.authors.set([AuthorFactory(name="Someone Else")])
     learner = enrollment.learner
     learner.full_name = "Totally Different"
-    learner.license_number = "LMFT999"
-    learner.license_state = "NY"
     learner.save()
+    learner.licenses.update(number="LMFT999", state="NY")
     provider = ProviderSettings.load()
     provider.provider_name = "New Provider Name"
     provider.save()
@@ -254,8 +253,7 @@ def test_reissue_makes_a_new_certificate_and_keeps_the_original(
     original = certificate_issue(enrollment=_completed_enrollment())
     learner = original.enrollment.learner
     _rename(learner, "Dana Married-Name, PhD")
-    learner.license_number = "PSY-NEW-1"
-    learner.save()
+    learner.licenses.update(number="PSY-NEW-1")
     original.enrollment.course.title = "Edited since"
     original.enrollment.course.save()
     request = reissue_request_create(certificate=original, learner=learner, reason="Married")

@@ -1,4 +1,5 @@
-from .accounts import LicenseType, User, USState
+from .accounts import User, USState
+from .approvals import Profession
 from .content import (
     Approval,
     Author,
@@ -33,6 +34,7 @@ from .learning import (
     EvaluationResponse,
     SectionRead,
 )
+from .licenses import PROFESSION_OF, License, LicenseType
 
 __all__ = [
     "Answer",
@@ -52,7 +54,10 @@ __all__ = [
     "EvaluationRating",
     "EvaluationResponse",
     "Level",
+    "License",
     "LicenseType",
+    "PROFESSION_OF",
+    "Profession",
     "ProviderSettings",
     "Question",
     "QuestionKind",

@@ -74,11 +74,13 @@ def certificate_code_normalize(raw: str) -> str:
 
 
 def _learner_snapshot(learner: User) -> dict:
+    licenses = [license.snapshot() for license in learner.licenses.all()]
+    first = licenses[0] if licenses else {}
     return {
         "learner_name": learner.full_name,
-        "license_type": learner.get_license_type_display(),
-        "license_number": learner.license_number,
-        "license_state": learner.get_license_state_display(),
+        "license_type": first.get("license_type", ""),
+        "license_number": first.get("number", ""),
+        "license_state": first.get("state", ""),
     }
 
 
