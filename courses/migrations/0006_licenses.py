@@ -13,6 +13,14 @@ PROFESSION_OF = {
     "lmft": "marriage_family_therapy",
 }
 
+LICENSE_TYPE_LABELS = {
+    "psychologist": "Psychologist",
+    "lcsw": "Licensed Clinical Social Worker (LCSW)",
+    "lpc": "Licensed Professional Counselor (LPC)",
+    "lmft": "Licensed Marriage and Family Therapist (LMFT)",
+    "other": "Other",
+}
+
 
 def user_licenses_to_rows(apps, schema_editor):
     """Each account's one license becomes a License row, every value kept; a number or
@@ -33,6 +41,24 @@ def user_licenses_to_rows(apps, schema_editor):
             )
         )
     License.objects.bulk_create(rows, batch_size=1000)
+
+    # A request still waiting asked for what the profile says now (that is what approving
+    # it printed until requests kept their own copy).
+    ReissueRequest = apps.get_model("courses", "ReissueRequest")
+    pending = ReissueRequest.objects.filter(status="pending").select_related("requested_by")
+    for request in pending:
+        user = request.requested_by
+        request.requested_name = user.full_name
+        request.requested_licenses = [
+            {
+                "profession": license.profession,
+                "license_type": LICENSE_TYPE_LABELS.get(license.license_type, ""),
+                "state": license.state,
+                "number": license.number,
+            }
+            for license in License.objects.filter(holder=user).order_by("pk")
+        ]
+        request.save(update_fields=["requested_name", "requested_licenses"])
 
 
 def license_rows_to_users(apps, schema_editor):
@@ -200,6 +226,16 @@ class Migration(migrations.Migration):
                     ),
                 ],
             },
+        ),
+        migrations.AddField(
+            model_name="reissuerequest",
+            name="requested_licenses",
+            field=models.JSONField(blank=True, default=list),
+        ),
+        migrations.AddField(
+            model_name="reissuerequest",
+            name="requested_name",
+            field=models.CharField(blank=True, max_length=200),
         ),
         migrations.RunPython(user_licenses_to_rows, license_rows_to_users),
         migrations.RemoveField(

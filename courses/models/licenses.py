@@ -100,10 +100,11 @@ class License(models.Model):
                 raise ValidationError(missing)
 
     def snapshot(self) -> dict:
-        """What a certificate states about this license."""
+        """What a certificate states about this license (Certificate.licenses): the type
+        as printed, the state's two-letter code."""
         return {
             "profession": self.profession,
             "license_type": self.get_license_type_display(),
-            "state": self.get_state_display() if self.state else "",
+            "state": self.state,
             "number": self.number,
         }

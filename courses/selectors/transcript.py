@@ -69,10 +69,9 @@ class InProgress:
 
 def certificate_states(certificate: Certificate, license: License) -> bool:
     """Whether the certificate was issued for this license (its type and state)."""
-    snapshot = license.snapshot()
     return (certificate.license_type, certificate.license_state) == (
-        snapshot["license_type"],
-        snapshot["state"],
+        license.get_license_type_display(),
+        license.get_state_display(),
     )
 
 

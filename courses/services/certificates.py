@@ -24,6 +24,7 @@ from courses.models import (
     ReissueRequest,
     ReissueRequestStatus,
     User,
+    USState,
 )
 
 # No 0/O, 1/I/L or U, so a code survives being read aloud or typed from paper.
@@ -33,13 +34,8 @@ CODE_GROUP_LENGTH = 4
 CODE_PATTERN = re.compile(rf"[{CODE_ALPHABET}]{{4}}(?:-[{CODE_ALPHABET}]{{4}}){{2}}")
 CODE_ATTEMPTS = 5
 
-# The fields a reissue refreshes from the learner's profile; everything else is kept.
-LEARNER_FIELDS = {
-    "learner_name": "Name",
-    "license_type": "License type",
-    "license_number": "License number",
-    "license_state": "Licensing state",
-}
+# What a reissue takes from the request (the learner's name and licenses) is
+# _learner_fields'; everything else is kept from the original.
 COURSE_FIELDS = (
     "course_title",
     "ce_hours",
@@ -73,15 +69,23 @@ def certificate_code_normalize(raw: str) -> str:
     )
 
 
-def _learner_snapshot(learner: User) -> dict:
-    licenses = [license.snapshot() for license in learner.licenses.all()]
+def _profile_licenses(learner: User) -> list[dict]:
+    return [license.snapshot() for license in learner.licenses.all()]
+
+
+def _learner_fields(name: str, licenses: list[dict]) -> dict:
+    """The certificate fields that state the learner."""
     first = licenses[0] if licenses else {}
     return {
-        "learner_name": learner.full_name,
+        "learner_name": name,
         "license_type": first.get("license_type", ""),
         "license_number": first.get("number", ""),
-        "license_state": first.get("state", ""),
+        "license_state": USState(first["state"]).label if first.get("state") else "",
     }
+
+
+def _learner_snapshot(learner: User) -> dict:
+    return _learner_fields(learner.full_name, _profile_licenses(learner))
 
 
 def _course_snapshot(enrollment: Enrollment, provider: ProviderSettings) -> dict:
@@ -104,23 +108,52 @@ def _course_snapshot(enrollment: Enrollment, provider: ProviderSettings) -> dict
     }
 
 
-class ProfileField(NamedTuple):
+def license_line(license: dict) -> str:
+    """One stated license as a reviewer reads it: 'LCSW · No. 123 · Texas'."""
+    state = USState(license["state"]).label if license.get("state") else ""
+    number = f"No. {license['number']}" if license.get("number") else ""
+    return " · ".join(part for part in (license.get("license_type"), number, state) if part)
+
+
+def _stated_licenses(certificate: Certificate) -> list[str]:
+    parts = (
+        certificate.license_type,
+        f"No. {certificate.license_number}" if certificate.license_number else "",
+        certificate.license_state,
+    )
+    return [" · ".join(part for part in parts if part)] if any(parts) else []
+
+
+class ReissueField(NamedTuple):
     label: str
-    on_certificate: str
-    in_profile: str
+    on_certificate: list[str]
+    requested: list[str]
 
     @property
     def changed(self) -> bool:
-        return self.on_certificate != self.in_profile
+        return self.on_certificate != self.requested
 
 
-def certificate_profile_fields(*, certificate: Certificate, learner: User) -> list[ProfileField]:
-    """What the certificate states about the learner next to their profile now."""
-    current = _learner_snapshot(learner)
+def _reissue_fields(
+    certificate: Certificate, name: str, licenses: list[dict]
+) -> list[ReissueField]:
     return [
-        ProfileField(label, getattr(certificate, field), current[field])
-        for field, label in LEARNER_FIELDS.items()
+        ReissueField("Name", [certificate.learner_name], [name]),
+        ReissueField(
+            "Licenses", _stated_licenses(certificate), [license_line(lic) for lic in licenses]
+        ),
     ]
+
+
+def certificate_profile_fields(*, certificate: Certificate, learner: User) -> list[ReissueField]:
+    """What the certificate states about the learner next to their profile now."""
+    return _reissue_fields(certificate, learner.full_name, _profile_licenses(learner))
+
+
+def reissue_request_fields(*, request: ReissueRequest) -> list[ReissueField]:
+    """What the certificate states next to what the request asked for: what the
+    registrar reviews, and what approving it prints."""
+    return _reissue_fields(request.certificate, request.requested_name, request.requested_licenses)
 
 
 def _certificate_create(**fields) -> Certificate:
@@ -230,7 +263,17 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
     )
     for request in certificate.reissue_requests.filter(status=ReissueRequestStatus.PENDING):
         reissue_request_decline(request=request, actor=actor, note="The certificate was revoked.")
+    _on_commit_send(_certificate_revoked_email, certificate, certificate.enrollment.learner.email)
     return certificate
+
+
+def _certificate_revoked_email(certificate: Certificate, email: str) -> None:
+    send_mail(
+        f"Your certificate {certificate.code} was revoked",
+        render_to_string("courses/email/certificate_revoked.txt", {"certificate": certificate}),
+        None,
+        [email],
+    )
 
 
 @transaction.atomic
@@ -244,15 +287,18 @@ def reissue_request_create(
     _require_valid(certificate, "reissued")
     if certificate.reissue_requests.filter(status=ReissueRequestStatus.PENDING).exists():
         raise ValidationError("A reissue request for this certificate is already waiting.")
-    if not any(
-        f.changed for f in certificate_profile_fields(certificate=certificate, learner=learner)
-    ):
+    name, licenses = learner.full_name, _profile_licenses(learner)
+    if not any(f.changed for f in _reissue_fields(certificate, name, licenses)):
         raise ValidationError(
-            "Your profile matches this certificate. Update your name or license in your "
+            "Your profile matches this certificate. Update your name or licenses in your "
             "profile first; the reissued certificate will carry them."
         )
     request = ReissueRequest.objects.create(
-        certificate=certificate, requested_by=learner, reason=reason
+        certificate=certificate,
+        requested_by=learner,
+        reason=reason,
+        requested_name=name,
+        requested_licenses=licenses,
     )
     CertificateEvent.objects.create(
         certificate=certificate,
@@ -281,7 +327,9 @@ def _decide(request: ReissueRequest, status: str, actor: User) -> None:
 
 @transaction.atomic
 def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
-    """Approve a reissue: a new certificate with the learner's current name and license.
+    """Approve a reissue: a new certificate with the name and licenses the request
+    asked for, as the registrar reviewed them (reissue_request_fields), whatever the
+    profile says now.
 
     The course, hours, date and approvals stay as they were earned; the original
     stays on record, marked reissued and linked from the new one.
@@ -293,7 +341,7 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
     certificate = _certificate_create(
         enrollment=original.enrollment,
         reissue_of=original,
-        **_learner_snapshot(learner),
+        **_learner_fields(request.requested_name, request.requested_licenses),
         **{field: getattr(original, field) for field in COURSE_FIELDS},
     )
     original.status = CertificateStatus.REISSUED
