@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so it times and logs every response, redirects and errors included.
     "ceapp.logging.RequestLogMiddleware",
+    "courses.security.nul_byte_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
