@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.forms.certificates import ReissueRequestForm, VerifyForm
@@ -80,6 +81,7 @@ def verify_code(request, code):
 
 @login_required
 @require_GET
+@cache_control(private=True, no_store=True)
 def certificate_pdf(request, code):
     certificate = certificate_for_owner(code=code, user=request.user)
     if certificate is None:
