@@ -125,8 +125,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip (see its docstring).
-    DATABASES["default"]["ENGINE"] = "ceapp.postgresql"
     # Parameters travel apart from the SQL, and psycopg prepares a query the fifth time
     # a connection runs it: PostgreSQL then skips parsing and planning the page queries
     # that every request repeats. Behind PgBouncer in transaction mode, which cannot
@@ -136,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         prepare_threshold=5 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
     )
 if DB_POOL:
-    if DATABASES["default"]["ENGINE"] != "ceapp.postgresql":
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DB_POOL=1 needs a PostgreSQL DATABASE_URL.")
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),

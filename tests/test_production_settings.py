@@ -94,7 +94,7 @@ def test_production_environment_turns_on_https_and_postgresql():
     assert s["CSRF_COOKIE_SECURE"] is True
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     db = s["DATABASES"]["default"]
-    assert db["ENGINE"] == "ceapp.postgresql"  # Django's, with a cheaper health check
+    assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["OPTIONS"]["server_side_binding"] is True  # so repeated queries get prepared
     assert db["HOST"] == "db.internal"
     assert db["CONN_MAX_AGE"] == 60
@@ -186,7 +186,7 @@ REQUESTS_SCRIPT = textwrap.dedent(
     import json, os, django, psycopg
     django.setup()
     from django.core import signals
-    from django.db import connection
+    from django.db import connection, connections
 
     def request():
         signals.request_started.send(sender=None)
@@ -202,7 +202,12 @@ REQUESTS_SCRIPT = textwrap.dedent(
             # Returns once the backend has gone, as after a restart.
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     after = request()
-    print(json.dumps({"before": before, "after": after, "pool": connection.pool is not None}))
+    print(json.dumps({
+        "before": before,
+        "after": after,
+        "pool": connection.pool is not None,
+        "backend": type(connections["default"]).__module__,
+    }))
     """
 )
 
@@ -230,6 +235,7 @@ def test_postgresql_connections_are_reused_and_recover(env, most_backends):
     assert result.returncode == 0, result.stderr
 
     seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["backend"] == "django.db.backends.postgresql.base"  # Django's own
     assert seen["pool"] is ("DB_POOL" in env)
     assert len(set(seen["before"])) <= most_backends
     assert seen["after"] not in seen["before"]
