@@ -70,12 +70,55 @@ def postgres_url():
 # --- Settings from the environment ---------------------------------------------
 
 
-def test_no_environment_means_development():
+def test_a_fresh_process_without_environment_has_debug_off():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)",
+        ],
+        cwd=ROOT,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["False", "True", "True"]
+
+
+def test_no_environment_means_the_production_profile_with_local_defaults():
     s = load(SETTINGS)
 
+    assert s["DEBUG"] is False
+    assert s["SECURE_SSL_REDIRECT"] is True
+    assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_without_a_secret_key_and_debug_off_each_process_makes_up_its_own():
+    first, second = load(SETTINGS)["SECRET_KEY"], load(SETTINGS)["SECRET_KEY"]
+
+    assert first != second  # nothing published, nothing shared
+    assert first != load(SETTINGS, DEBUG="1")["SECRET_KEY"]
+    assert len(first) >= 50
+
+
+def test_development_is_debug_on_explicitly():
+    s = load(SETTINGS, DEBUG="1")
+
     assert s["DEBUG"] is True
+    assert "SECURE_SSL_REDIRECT" not in s
     assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert s["STORAGES"]["staticfiles"]["BACKEND"].endswith(".StaticFilesStorage")
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
@@ -132,16 +175,15 @@ def test_templates_are_compiled_once_per_process():
     assert engine.get_template("base.html") is engine.get_template("base.html")
 
 
-def test_debug_off_without_a_secret_key_is_refused():
+def test_the_deploy_check_fails_without_a_secret_key():
     env = {**PRODUCTION}
     del env["SECRET_KEY"]
 
-    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
-        load(SETTINGS, **env)
+    result = manage("check", "--deploy", **env)  # at the default level: this is an error
 
-    result = manage("check", **env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "ceapp.E001" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
 
 
 # --- manage.py check --deploy ----------------------------------------------------
@@ -363,6 +405,14 @@ def test_email_over_implicit_ssl():
 
 
 # --- gunicorn ---------------------------------------------------------------------------
+
+
+def test_gunicorn_logs_through_the_settings_logging_dict():
+    conf, settings = load(GUNICORN_CONF, LOG_LEVEL="WARNING"), load(SETTINGS, LOG_LEVEL="WARNING")
+
+    assert conf["logconfig_dict"] == settings["LOGGING"]
+    assert settings["LOGGING"]["root"]["level"] == "WARNING"
+    assert settings["LOGGING"]["loggers"]["gunicorn.access"]["handlers"] == []
 
 
 def test_gunicorn_defaults():
