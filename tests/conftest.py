@@ -121,4 +121,4 @@ def start_worker(tmp_path, task_queue, smtp_server):
 
     yield start
     for worker in workers:
-        worker.stop()
+        worker.kill()  # the test is over: nothing in hand needs finishing

@@ -53,6 +53,7 @@ class Fault:
     HANG = "hang"  # takes the whole message and never answers
     DROP = "drop"  # closes the connection halfway through the message
     TEMPFAIL = "tempfail"  # 451: try again later
+    REJECT = "reject"  # 550: refused for good
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class _Handler:
         if owner.fault == Fault.TEMPFAIL:
             owner.deferred += 1
             return "451 4.3.0 Mailbox busy, try again later"
+        if owner.fault == Fault.REJECT:
+            return "550 5.1.1 No such mailbox"
         message = message_from_bytes(envelope.content)
         with owner.lock:
             owner.deliveries.append(
