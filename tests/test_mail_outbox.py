@@ -5,20 +5,26 @@ against a real SMTP server on loopback; tests/test_mail_faults_pg.py and
 tests/test_mail_worker_pg.py run it in real workers.
 """
 
+import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import OutboundEmail, OutboundEmailStatus
+from courses.selectors.mail import outbox_health
 from courses.services.certificates import certificate_issue
 from courses.services.mail import outbound_email_enqueue_due, retry_delay
 from courses.tasks import outbox_sweep, send_outbound_email
 from tests.factories import CompletedEnrollmentFactory
 from tests.mail_servers import Fault
+from tests.security_data import registrar
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +202,63 @@ def test_html_alternatives_attachments_and_headers_survive_the_outbox(
     assert sent.attachments[0][:2] == ("notes.txt", "plain notes")
     assert sent.extra_headers["X-Kind"] == "verification"
     assert sent.message()["Message-ID"] == email.message_id
+
+
+# Watching the outbox ------------------------------------------------------------------
+
+
+def _row(status, *, age, n=[0]):  # noqa: B006  # a counter for unique Message-IDs
+    n[0] += 1
+    return OutboundEmail.objects.create(
+        message_id=f"<{n[0]}@test>",
+        subject="Your certificate is ready: Ethics",
+        recipients="dana@example.org",
+        message={},
+        status=status,
+        created_at=timezone.now() - age,
+        sent_at=timezone.now() if status == OutboundEmailStatus.SENT else None,
+        last_error="SMTPDataError: (550, b'No such mailbox')" if status == "failed" else "",
+    )
+
+
+def test_outbox_health_counts_the_backlog_its_oldest_and_the_failures(
+    django_assert_num_queries,
+):
+    _row(OutboundEmailStatus.SENT, age=timedelta(hours=3))
+    _row(OutboundEmailStatus.PENDING, age=timedelta(minutes=20))
+    _row(OutboundEmailStatus.PENDING, age=timedelta(minutes=2))
+    _row(OutboundEmailStatus.FAILED, age=timedelta(hours=2))
+    _row(OutboundEmailStatus.FAILED, age=timedelta(days=3))  # older than a day
+
+    with django_assert_num_queries(1):  # one aggregate over the outbox
+        health = outbox_health()
+
+    assert health["pending"] == 2
+    assert 20 * 60 <= health["oldest_pending_seconds"] < 21 * 60
+    assert health["failed_last_day"] == 1
+
+
+def test_outbox_status_command_fails_a_monitoring_check_when_mail_is_stuck():
+    _row(OutboundEmailStatus.PENDING, age=timedelta(minutes=20))
+    out = StringIO()
+    call_command("outbox_status", stdout=out)
+    assert json.loads(out.getvalue())["pending"] == 1
+
+    call_command("outbox_status", "--max-age", "1800", stdout=StringIO())  # 20 min is fine
+    with pytest.raises(CommandError, match="is a worker running"):
+        call_command("outbox_status", "--max-age", "900", stdout=StringIO())
+
+
+def test_only_superusers_see_the_outbox_in_the_admin_and_never_a_body(admin_client, client):
+    email = _row(OutboundEmailStatus.FAILED, age=timedelta(hours=1))
+    email.message = {"body": "Reset your password: https://ce.example.org/reset/secret-token/"}
+    email.save()
+    url = reverse("admin:courses_outboundemail_change", args=[email.pk])
+
+    page = admin_client.get(url).content.decode()
+    assert "No such mailbox" in page and "dana@example.org" in page
+    assert "secret-token" not in page
+    assert admin_client.post(url, {"status": "sent"}).status_code == 403
+
+    client.force_login(registrar())
+    assert client.get(reverse("admin:courses_outboundemail_changelist")).status_code == 403
