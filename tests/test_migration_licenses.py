@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("courses", "0005_course_authors_history")]
-AFTER = [("courses", "0006_licenses")]
+BEFORE = [("courses", "0006_outbound_email")]
+AFTER = [("courses", "0007_licenses")]
 
 
 def migrate(targets):

@@ -35,6 +35,7 @@ from .learning import (
     SectionRead,
 )
 from .licenses import PROFESSION_OF, License, LicenseType
+from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
     "Answer",
@@ -58,6 +59,8 @@ __all__ = [
     "LicenseType",
     "PROFESSION_OF",
     "Profession",
+    "OutboundEmail",
+    "OutboundEmailStatus",
     "ProviderSettings",
     "Question",
     "QuestionKind",
