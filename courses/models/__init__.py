@@ -1,6 +1,15 @@
 from .accounts import LicenseType, User, USState
-from .content import (
+from .approvals import (
+    PLACEHOLDERS,
     Approval,
+    ApprovalCoverage,
+    ApprovalScope,
+    CourseApproval,
+    CourseCredit,
+    CreditType,
+    Profession,
+)
+from .content import (
     Author,
     Choice,
     Course,
@@ -11,10 +20,12 @@ from .content import (
     Reference,
     ReferenceKind,
     Section,
+    credit_split_problem,
     validate_choice_set,
     validate_quarter_hours,
 )
 from .credit import (
+    LAYOUT_CURRENT,
     Certificate,
     CertificateEvent,
     CertificateEventKind,
@@ -35,8 +46,12 @@ from .learning import (
 )
 
 __all__ = [
+    "LAYOUT_CURRENT",
+    "PLACEHOLDERS",
     "Answer",
     "Approval",
+    "ApprovalCoverage",
+    "ApprovalScope",
     "Attempt",
     "AttemptState",
     "Author",
@@ -46,12 +61,16 @@ __all__ = [
     "CertificateStatus",
     "Choice",
     "Course",
+    "CourseApproval",
+    "CourseCredit",
+    "CreditType",
     "Enrollment",
     "EnrollmentStatus",
     "EvaluationItem",
     "EvaluationRating",
     "EvaluationResponse",
     "Level",
+    "Profession",
     "LicenseType",
     "ProviderSettings",
     "Question",
@@ -64,6 +83,7 @@ __all__ = [
     "SectionRead",
     "USState",
     "User",
+    "credit_split_problem",
     "validate_choice_set",
     "validate_quarter_hours",
 ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import (
+    LAYOUT_CURRENT,
     Certificate,
     CertificateEvent,
     CertificateEventKind,
@@ -25,6 +26,7 @@ from courses.models import (
     ReissueRequestStatus,
     User,
 )
+from courses.selectors.approvals import certificate_approvals, learner_licenses
 
 # No 0/O, 1/I/L or U, so a code survives being read aloud or typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,8 +43,11 @@ LEARNER_FIELDS = {
     "license_state": "Licensing state",
 }
 COURSE_FIELDS = (
+    "layout",
     "course_title",
     "ce_hours",
+    "ce_credits",
+    "level",
     "completed_on",
     "delivery_format",
     "approvals",
@@ -50,6 +55,7 @@ COURSE_FIELDS = (
     "provider_name",
     "administrator_name",
     "administrator_title",
+    "provider_contact",
     "signature_image",
     "logo",
 )
@@ -79,24 +85,55 @@ def _learner_snapshot(learner: User) -> dict:
         "license_type": learner.get_license_type_display(),
         "license_number": learner.license_number,
         "license_state": learner.get_license_state_display(),
+        "licenses": [
+            {
+                "profession": license.profession,
+                "license_type": license.license_type,
+                "state": license.state,
+                "number": license.number,
+            }
+            for license in learner_licenses(learner=learner)
+        ],
     }
 
 
 def _course_snapshot(enrollment: Enrollment, provider: ProviderSettings) -> dict:
+    """The course as certified on the day of completion, for the licenses then held."""
     course = enrollment.course
+    completed_on = timezone.localdate(enrollment.completed_at)
+    credits = [
+        (credit.credit_type.name, credit.hours)
+        for credit in course.credits.select_related("credit_type")
+    ]
+    approvals = certificate_approvals(
+        course=course, licenses=learner_licenses(learner=enrollment.learner), on=completed_on
+    )
     return {
+        "layout": LAYOUT_CURRENT,
         "course_title": course.title,
         "ce_hours": course.ce_hours,
-        "completed_on": timezone.localdate(enrollment.completed_at),
+        "ce_credits": [{"type": name, "hours": str(hours)} for name, hours in credits],
+        "level": course.get_level_display(),
+        "completed_on": completed_on,
         "delivery_format": provider.delivery_format,
         "approvals": [
-            {"board": a.board, "provider_number": a.provider_number, "statement": a.statement}
-            for a in course.approvals.all()
+            {
+                "board": approval.body_name,
+                "abbreviation": approval.body_abbreviation,
+                "provider_number": approval.number,
+                "starts_on": approval.starts_on.isoformat(),
+                "ends_on": approval.ends_on.isoformat() if approval.ends_on else "",
+                "statement": approval.statement(
+                    provider_name=provider.provider_name, hours=course.ce_hours, credits=credits
+                ),
+            }
+            for approval in approvals
         ],
         "authors": [str(author) for author in course.authors.all()],
         "provider_name": provider.provider_name,
         "administrator_name": provider.administrator_name,
         "administrator_title": provider.administrator_title,
+        "provider_contact": provider.contact_line,
         "signature_image": provider.signature_image.name,
         "logo": provider.logo.name,
     }
