@@ -73,7 +73,7 @@ class CourseFactory(DjangoModelFactory):
 
 
 class CreditTypeFactory(DjangoModelFactory):
-    """The credit types migration 0006 creates, found again by slug (a flush removes them)."""
+    """The credit types migration 0007 creates, found again by slug (a flush removes them)."""
 
     class Meta:
         model = models.CreditType

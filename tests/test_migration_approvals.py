@@ -1,4 +1,4 @@
-"""Migration 0006 turns each course's approval into an approval the course is offered
+"""Migration 0007 turns each course's approval into an approval the course is offered
 under, with nothing lost, and leaves issued certificates exactly as issued."""
 
 import datetime as dt
@@ -14,8 +14,8 @@ from django.utils import timezone
 from courses.models import Approval, Certificate, CourseCredit
 from courses.pdf.certificate import certificate_pdf_render
 
-BEFORE = [("courses", "0005_course_authors_history")]
-AFTER = [("courses", "0006_approvals")]
+BEFORE = [("courses", "0006_outbound_email")]
+AFTER = [("courses", "0007_approvals")]
 
 # The PDF of OLD_CERTIFICATE as the renderer drew it before this migration existed
 # (rendered from main at f35371d, under the settings below). Layout 1 must keep these bytes.

@@ -1,5 +1,5 @@
 """Admin, one module per area: content (authors), approvals (boards), learning (attempts),
-credit (certificates), accounts (staff)."""
+credit (certificates), accounts (staff), mail (the outbox)."""
 
 # Registers the ModelAdmins.
-from . import accounts, approvals, content, credit, learning  # noqa: F401
+from . import accounts, approvals, content, credit, learning, mail  # noqa: F401

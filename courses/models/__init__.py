@@ -44,6 +44,7 @@ from .learning import (
     EvaluationResponse,
     SectionRead,
 )
+from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
     "LAYOUT_CURRENT",
@@ -72,6 +73,8 @@ __all__ = [
     "Level",
     "Profession",
     "LicenseType",
+    "OutboundEmail",
+    "OutboundEmailStatus",
     "ProviderSettings",
     "Question",
     "QuestionKind",

@@ -111,7 +111,7 @@ class Approval(models.Model):
     )
     scope = models.CharField(max_length=10, choices=ApprovalScope.choices)
     starts_on = models.DateField("approved from")
-    # Empty only for approvals taken over from before periods were kept (migration 0006,
+    # Empty only for approvals taken over from before periods were kept (migration 0007,
     # version 1 archives); the admin asks for it and the dashboard lists those missing it.
     ends_on = models.DateField("approved until", null=True, blank=True)
     statement_template = models.TextField(

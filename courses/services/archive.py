@@ -11,7 +11,7 @@ course is published is not part of the archive: an import is always a draft.
 Version 2 carries each approval the course is offered under (body, number, period,
 coverage, statement template) and the course's credit split. Version 1 archives, which
 had a board, number and statement per course, are still read: each approval is taken
-the way migration 0006 took the old rows (the statement word for word, a period from
+the way migration 0007 took the old rows (the statement word for word, a period from
 the day of import with no end date, every profession covered) and all the hours are
 general/clinical.
 
@@ -74,7 +74,7 @@ MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # a zip bomb inflates far more than text or audio does
 
-GENERAL_CREDIT_TYPE = "general-clinical"  # created by migration 0006
+GENERAL_CREDIT_TYPE = "general-clinical"  # created by migration 0007
 
 AUDIO_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(mp3|m4a|ogg)")
 

@@ -82,7 +82,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_course_authors_history'),
+        ('courses', '0006_outbound_email'),
     ]
 
     operations = [
