@@ -10,6 +10,9 @@ urlpatterns = [
     # Accounts
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/licenses/add/", accounts.license_add, name="license_add"),
+    path("accounts/licenses/<int:pk>/", accounts.license_edit, name="license_edit"),
+    path("accounts/licenses/<int:pk>/remove/", accounts.license_remove, name="license_remove"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Public certificate verification
     path("verify/", certificates.verify, name="verify"),

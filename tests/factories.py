@@ -17,10 +17,12 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"clinician{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Dana Clinician {n}, PhD")
-    license_type = models.LicenseType.PSYCHOLOGIST
-    license_number = factory.Sequence(lambda n: f"PSY{10000 + n}")
-    license_state = "CA"
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    # One license, a California psychologist's unless told otherwise (license__state="TX",
+    # license__number=...); license=None for none.
+    license = factory.RelatedFactory(
+        "tests.factories.LicenseFactory", factory_related_name="holder"
+    )
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
@@ -28,10 +30,21 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
+class LicenseFactory(DjangoModelFactory):
+    class Meta:
+        model = models.License
+
+    holder = factory.SubFactory("tests.factories.UserFactory", license=None)
+    license_type = models.LicenseType.PSYCHOLOGIST
+    state = "CA"
+    number = factory.Sequence(lambda n: f"PSY{10000 + n}")
+
+
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
     full_name = factory.Sequence(lambda n: f"Staff Member {n}")
+    license = factory.PostGeneration(lambda obj, create, extracted, **kwargs: None)  # none
 
 
 class AuthorFactory(DjangoModelFactory):

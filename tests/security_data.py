@@ -53,14 +53,16 @@ class LearnerRecords:
     def secrets(self) -> list[str]:
         return [
             self.learner.email,
-            self.learner.license_number,
+            self.learner.licenses.get().number,
             self.certificate.code,
             self.learner.full_name,
         ]
 
 
 def learner_with_records(**fields) -> LearnerRecords:
-    learner = UserFactory(full_name="Owen Owner, LCSW", license_number="LCSW-SECRET-4242", **fields)
+    learner = UserFactory(
+        full_name="Owen Owner, LCSW", license__number="LCSW-SECRET-4242", **fields
+    )
     reading, failed, passed, completed = (
         booklet_course(1, title=f"{name} course", slug=f"{name}-course")
         for name in ("reading", "failed", "passed", "completed")

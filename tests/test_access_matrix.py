@@ -117,6 +117,13 @@ RULES = {
     "courses:transcript_pdf": learner_rule(OK, OWN),
     "courses:transcript_csv": learner_rule(OK, OWN),
     "profile": learner_rule(OK, OWN),
+    "license_add": learner_rule(OK, OWN),
+    "license_edit": learner_rule(
+        OK, NOT_FOUND, kwargs=lambda r: {"pk": r.learner.licenses.get().pk}
+    ),
+    "license_remove": learner_rule(
+        OK, NOT_FOUND, kwargs=lambda r: {"pk": r.learner.licenses.get().pk}
+    ),
     "password_change": learner_rule(OK, OWN),
     "password_change_done": learner_rule(OK, OWN),
     # --- Staff -------------------------------------------------------------------------
@@ -236,7 +243,7 @@ def test_owner_pages_do_show_the_owners_details(client, records):
     """The leak check above can fail: the owner's own pages carry the same details."""
     client.force_login(records.learner)
     pages = {
-        "profile": [records.learner.license_number, records.learner.email],
+        "profile": [records.learner.licenses.get().number, records.learner.email],
         "courses:transcript": [records.certificate.code],
         "courses:transcript_csv": [records.certificate.code],
         "courses:transcript_pdf": [records.certificate.code],

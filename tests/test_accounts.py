@@ -1,5 +1,6 @@
 """Clinician accounts: sign-up, log in and out, profile, password change and reset."""
 
+import datetime
 import re
 import unicodedata
 
@@ -21,9 +22,10 @@ PASSWORD = "correct-horse-battery"  # UserFactory's password
 SIGNUP = {
     "full_name": "Maya Okafor, LCSW",
     "email": "maya@example.org",
-    "license_type": LicenseType.LCSW,
-    "license_number": "LCS 98765",
-    "license_state": "NY",
+    "license-license_type": LicenseType.LCSW,
+    "license-number": "LCS 98765",
+    "license-state": "NY",
+    "license-renews_on": "2027-06-30",
     "password1": "a-long-unusual-passphrase",
     "password2": "a-long-unusual-passphrase",
 }
@@ -44,11 +46,9 @@ def test_signup_creates_the_clinician_logs_in_and_goes_to_the_catalog(client):
     assert response["Location"] == reverse("courses:catalog")
     user = User.objects.get(email="maya@example.org")
     assert user.full_name == "Maya Okafor, LCSW"
-    assert (user.license_type, user.license_number, user.license_state) == (
-        "lcsw",
-        "LCS 98765",
-        "NY",
-    )
+    [license] = user.licenses.all()
+    assert (license.license_type, license.number, license.state) == ("lcsw", "LCS 98765", "NY")
+    assert (license.profession, license.renews_on) == ("social_work", datetime.date(2027, 6, 30))
     assert user.check_password("a-long-unusual-passphrase")
     assert not user.is_staff
     assert client.get(reverse("profile")).status_code == 200  # logged in
@@ -83,16 +83,24 @@ def test_signup_refuses_mismatched_passwords(client):
 
 
 def test_signup_needs_license_details_unless_profession_is_other(client):
-    missing = {**SIGNUP, "license_number": "", "license_state": ""}
+    missing = {**SIGNUP, "license-number": "", "license-state": ""}
 
     response = client.post(reverse("signup"), missing)
     assert response.status_code == 200
     assert "Your license details go on your certificates." in response.content.decode()
     assert not User.objects.exists()
 
-    response = client.post(reverse("signup"), {**missing, "license_type": LicenseType.OTHER})
+    response = client.post(reverse("signup"), {**missing, "license-license_type": "other"})
     assert response.status_code == 302
-    assert User.objects.get().license_type == "other"
+    assert User.objects.get().licenses.get().license_type == "other"
+
+
+def test_signup_without_a_license_type_saves_nothing(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "license-license_type": ""})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not User.objects.exists()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -176,26 +184,19 @@ def test_profile_needs_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_profile_edits_name_email_and_license(learner_client):
+def test_profile_edits_name_and_email(learner_client):
     page = learner_client.get(reverse("profile")).content.decode()
     response = learner_client.post(
         reverse("profile"),
-        {
-            "full_name": "Dana Rivera, PsyD",
-            "email": "dana.rivera@example.org",
-            "license_type": LicenseType.LPC,
-            "license_number": "LPC-42",
-            "license_state": "TX",
-        },
+        {"full_name": "Dana Rivera, PsyD", "email": "dana.rivera@example.org"},
     )
 
-    assert "keep the name and license they were issued with" in page
+    assert "keep the name and licenses they were issued with" in page
     assert f'href="{reverse("courses:transcript")}"' in page
     assert response.status_code == 302
     user = User.objects.get(pk=learner_client.user.pk)
     assert user.full_name == "Dana Rivera, PsyD"
     assert user.email == "dana.rivera@example.org"
-    assert (user.license_type, user.license_number, user.license_state) == ("lpc", "LPC-42", "TX")
     assert "Your profile is saved." in learner_client.get(reverse("profile")).content.decode()
 
 
@@ -208,9 +209,6 @@ def test_profile_refuses_another_clinicians_email(learner_client):
         {
             "full_name": "New Name",
             "email": "TAKEN@example.org",
-            "license_type": learner.license_type,
-            "license_number": learner.license_number,
-            "license_state": learner.license_state,
         },
     )
 
@@ -230,9 +228,6 @@ def test_profile_keeps_own_email(learner_client):
         {
             "full_name": learner.full_name,
             "email": learner.email,
-            "license_type": learner.license_type,
-            "license_number": learner.license_number,
-            "license_state": learner.license_state,
         },
     )
 
@@ -297,23 +292,36 @@ def test_password_reset_with_a_bad_link_says_so(client):
 
 
 def _profile_post(client, learner, **changes):
-    fields = ("full_name", "email", "license_type", "license_number", "license_state")
+    fields = ("full_name", "email")
     return client.post(reverse("profile"), {**{f: getattr(learner, f) for f in fields}, **changes})
+
+
+def _license_post(client, license, **changes):
+    fields = {
+        "license_type": license.license_type,
+        "state": license.state,
+        "number": license.number,
+        "renews_on": license.renews_on or "",
+    }
+    return client.post(reverse("license_edit", args=[license.pk]), {**fields, **changes})
 
 
 def test_profile_refuses_a_new_name_or_license_number_the_certificate_cannot_print(
     learner_client,
 ):
     learner = learner_client.user
-    before = (learner.full_name, learner.license_number)
+    license = learner.licenses.get()
+    before = (learner.full_name, license.number)
 
     name = _profile_post(learner_client, learner, full_name="Dana 李")
-    number = _profile_post(learner_client, learner, license_number="LCS\u202e42")
+    number = _license_post(learner_client, license, number="LCS\u202e42")
 
     assert "Certificates cannot print &quot;李&quot;." in name.content.decode()
+    assert number.status_code == 400
     assert "Certificates cannot print U+202E." in number.content.decode()
     learner.refresh_from_db()
-    assert (learner.full_name, learner.license_number) == before
+    license.refresh_from_db()
+    assert (learner.full_name, license.number) == before
 
 
 def test_profile_of_an_existing_unprintable_name_still_saves_other_changes(client):
@@ -321,8 +329,8 @@ def test_profile_of_an_existing_unprintable_name_still_saves_other_changes(clien
     learner = UserFactory(full_name="王秀英")
     client.force_login(learner)
 
-    response = _profile_post(client, learner, license_number="LCS-7")
+    response = _profile_post(client, learner, email="wang@example.org")
 
     assert response.status_code == 302
     learner.refresh_from_db()
-    assert (learner.full_name, learner.license_number) == ("王秀英", "LCS-7")
+    assert (learner.full_name, learner.email) == ("王秀英", "wang@example.org")

@@ -22,15 +22,21 @@ from courses.models import (
 )
 from courses.pdf.certificate import certificate_pdf_render
 from courses.selectors.approvals import approvals_covering, course_coverage
-from courses.services.certificates import certificate_issue
+from courses.services.certificates import (
+    certificate_issue,
+    certificate_reissue,
+    reissue_request_create,
+)
 from tests.factories import (
     ApprovalFactory,
     AuthorFactory,
     CompletedEnrollmentFactory,
     CourseFactory,
     CreditTypeFactory,
+    LicenseFactory,
     QuestionFactory,
     SectionFactory,
+    StaffFactory,
     UserFactory,
     make_publishable,
 )
@@ -527,7 +533,7 @@ def certificate_with(approvals: int, *, learner=None):
             coverage=[("psychology", "CA")],
         )
     learner = learner or UserFactory(
-        full_name="Renée O'Connor-Baptiste, PsyD", license_number="PSY 88213"
+        full_name="Renée O'Connor-Baptiste, PsyD", license__number="PSY 88213"
     )
     return certificate_issue(enrollment=CompletedEnrollmentFactory(course=course, learner=learner))
 
@@ -566,7 +572,7 @@ def test_certificate_cites_only_the_approvals_covering_the_licenses_held():
     ApprovalFactory(course=course, body_name="Psychology Board", coverage=[("psychology", "")])
     ApprovalFactory(course=course, body_name="Social Work Board", coverage=[("social_work", "")])
     ApprovalFactory(course=course, body_name="Texas Board", coverage=[("psychology", "TX")])
-    learner = UserFactory(license_type="psychologist", license_state="CA")
+    learner = UserFactory(license__license_type="psychologist", license__state="CA")
 
     certificate = certificate_issue(
         enrollment=CompletedEnrollmentFactory(course=course, learner=learner)
@@ -581,7 +587,7 @@ def test_a_learner_with_no_license_on_file_gets_every_current_approval():
     course = split_course()
     ApprovalFactory(course=course, body_name="Psychology Board", coverage=[("psychology", "")])
     ApprovalFactory(course=course, body_name="Social Work Board", coverage=[("social_work", "")])
-    learner = UserFactory(license_type="", license_number="", license_state="")
+    learner = UserFactory(license=None)
 
     certificate = certificate_issue(
         enrollment=CompletedEnrollmentFactory(course=course, learner=learner)
@@ -593,8 +599,9 @@ def test_a_learner_with_no_license_on_file_gets_every_current_approval():
 
 def test_issuing_costs_the_same_queries_for_one_or_four_approvals(django_assert_num_queries):
     """Issue: its savepoint + lock the enrollment (with learner and course) + look for an
-    existing certificate + provider settings + credit split + current approvals + their
-    coverage + authors + savepoint, insert, release + the ISSUED event + release."""
+    existing certificate + the learner's licenses + provider settings + credit split +
+    current approvals + their coverage + authors + savepoint, insert, release + the ISSUED
+    event + release."""
     counts = []
     for approvals in (1, 4):
         course = split_course()
@@ -602,10 +609,10 @@ def test_issuing_costs_the_same_queries_for_one_or_four_approvals(django_assert_
             ApprovalFactory(course=course)
         enrollment = CompletedEnrollmentFactory(course=course)
         ProviderSettings.load()
-        with django_assert_num_queries(13) as captured:
+        with django_assert_num_queries(14) as captured:
             certificate_issue(enrollment=enrollment)
         counts.append(len(captured))
-    assert counts == [13, 13]
+    assert counts == [14, 14]
 
 
 def test_downloading_a_certificate_pdf_is_two_queries_after_login(
@@ -649,3 +656,25 @@ def test_a_staff_member_sees_the_statement_in_the_certificate_admin(staff_client
         reverse("admin:courses_certificate_change", args=[certificate.pk])
     ).content.decode()
     assert "APA-1000" in page
+
+
+def test_a_reissue_for_a_license_added_later_cites_the_approval_covering_it():
+    course = split_course()
+    ApprovalFactory(course=course, body_name="Psychology Board", coverage=[("psychology", "")])
+    ApprovalFactory(course=course, body_name="Social Work Board", coverage=[("social_work", "TX")])
+    learner = UserFactory()  # a California psychologist
+    original = certificate_issue(
+        enrollment=CompletedEnrollmentFactory(course=course, learner=learner)
+    )
+    assert [a["board"] for a in original.approvals] == ["Psychology Board"]
+
+    LicenseFactory(holder=learner, license_type="lcsw", state="TX", number="LCSW-1")
+    request = reissue_request_create(certificate=original, learner=learner, reason="New license")
+    reissued = certificate_reissue(request=request, actor=StaffFactory())
+
+    assert [held["license_type"] for held in reissued.licenses] == [
+        "Psychologist",
+        "Licensed Clinical Social Worker (LCSW)",
+    ]
+    assert [a["board"] for a in reissued.approvals] == ["Psychology Board", "Social Work Board"]
+    assert "Social Work Board" in pdf_text(reissued)

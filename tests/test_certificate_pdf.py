@@ -86,7 +86,7 @@ def _certificate(**course_kwargs):
         # Cited for the learner's license: a psychologist in California.
         coverage=[("social_work", ""), ("psychology", "CA")],
     )
-    learner = UserFactory(full_name="Renée O'Connor-Baptiste, LCSW", license_number="LCS 88213")
+    learner = UserFactory(full_name="Renée O'Connor-Baptiste, LCSW", license__number="LCS 88213")
     return certificate_issue(enrollment=CompletedEnrollmentFactory(course=course, learner=learner))
 
 

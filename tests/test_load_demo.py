@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from courses.models import (
     Course,
@@ -71,9 +72,10 @@ def test_accounts_are_created_once_and_passwords_printed_once(first_output):
     clinician = User.objects.get(email="clinician@example.com")
     assert admin.is_superuser and admin.is_staff
     assert not clinician.is_staff
-    assert clinician.full_name == "Sam Rivera, LCSW"
-    assert clinician.license_type == LicenseType.LCSW
-    assert clinician.has_license_on_file
+    assert clinician.full_name == "Sam Rivera, LCSW, LMFT"
+    licenses = [(lic.license_type, lic.state) for lic in clinician.licenses.order_by("state")]
+    assert licenses == [(LicenseType.LMFT, "CA"), (LicenseType.LCSW, "TX")]
+    assert all(lic.renews_on > timezone.localdate() for lic in clinician.licenses.all())
     for user in (admin, clinician):
         password = re.search(rf"{user.email} / password (\S+)", first_output).group(1)
         assert user.check_password(password)

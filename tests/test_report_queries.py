@@ -55,8 +55,8 @@ def _course_with_learners(size):
 def test_transcript_page(learner_client, django_assert_num_queries, size):
     _learner_record(learner_client.user, size)
 
-    # in progress, the learner's certificates (the totals are summed from them)
-    with django_assert_num_queries(AUTH + 2):
+    # in progress, the learner's certificates (the totals are summed from them), licenses
+    with django_assert_num_queries(AUTH + 3):
         response = learner_client.get("/my-ce/", {"start": "2024-01-01", "end": "2030-01-01"})
 
     assert response.status_code == 200
@@ -67,11 +67,12 @@ def test_transcript_page(learner_client, django_assert_num_queries, size):
 def test_transcript_downloads(learner_client, django_assert_num_queries, size):
     _learner_record(learner_client.user, size)
 
-    with django_assert_num_queries(AUTH + 2):
+    # in progress, certificates, licenses
+    with django_assert_num_queries(AUTH + 3):
         csv_response = learner_client.get("/my-ce/transcript.csv")
         lines = b"".join(csv_response.streaming_content).decode().splitlines()
     # + the provider's name
-    with django_assert_num_queries(AUTH + 2 + 1):
+    with django_assert_num_queries(AUTH + 3 + 1):
         pdf_response = learner_client.get("/my-ce/transcript.pdf")
 
     assert len(lines) == 1 + size - 1  # header; the revoked certificate is not listed

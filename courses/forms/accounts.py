@@ -1,19 +1,19 @@
-"""Sign-up and profile forms for clinicians."""
+"""Sign-up, profile and license forms for clinicians."""
 
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
-from courses.models import LicenseType, User
+from courses.models import License, LicenseType, User
 from courses.pdf.fonts import certificate_text
 
-PROFILE_FIELDS = ("full_name", "email", "license_type", "license_number", "license_state")
+PROFILE_FIELDS = ("full_name", "email")
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
 
 
 class CertificateNameMixin:
-    """The name and license number, as a certificate prints them: sign-up, profile and the
-    account admin. Only a changed value is judged, so an existing account's saved name
-    does not stop other edits."""
+    """The name as a certificate prints it: sign-up, profile and the account admin. Only
+    a changed value is judged, so an existing account's saved name does not stop other
+    edits."""
 
     def _certificate_text(self, field, hint=""):
         value = self.cleaned_data[field]
@@ -24,16 +24,9 @@ class CertificateNameMixin:
     def clean_full_name(self):
         return self._certificate_text("full_name", NAME_HINT)
 
-    def clean_license_number(self):
-        return self._certificate_text("license_number")
 
-
-class LicenseFieldsMixin(CertificateNameMixin):
-    """Certificates state the license, so a clinician must give it (unless 'Other')."""
-
-    def _setup_license_fields(self):
-        self.fields["license_type"].required = True
-        self.fields["license_number"].help_text = "Not needed if your profession is 'Other'."
+class AccountFieldsMixin(CertificateNameMixin):
+    def _setup_account_fields(self):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
 
@@ -47,32 +40,61 @@ class LicenseFieldsMixin(CertificateNameMixin):
             )
         return email
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("license_type") and cleaned["license_type"] != LicenseType.OTHER:
-            for field in ("license_number", "license_state"):
-                if not cleaned.get(field):
-                    self.add_error(field, "Your license details go on your certificates.")
-        return cleaned
 
-
-class SignupForm(LicenseFieldsMixin, BaseUserCreationForm):
+class SignupForm(AccountFieldsMixin, BaseUserCreationForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_license_fields()
+        self._setup_account_fields()
         self.fields["full_name"].widget.attrs["autofocus"] = True
         self.fields["email"].widget.attrs.pop("autofocus", None)
 
 
-class ProfileForm(LicenseFieldsMixin, forms.ModelForm):
+class ProfileForm(AccountFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_license_fields()
+        self._setup_account_fields()
+
+
+class LicenseForm(CertificateNameMixin, forms.ModelForm):
+    """One license: the one asked for at sign-up, or one added or edited in the profile.
+
+    Its cleaned_data are license_create's / license_update's keyword arguments; the
+    model's clean() and constraints judge the combination (the holder is set by the view
+    before validation, so a duplicate license is reported on the form)."""
+
+    class Meta:
+        model = License
+        fields = ["license_type", "state", "number", "renews_on", "profession"]
+        widgets = {"renews_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "number": "Not needed if your license type is 'Other'.",
+            "profession": "Only for 'Other': the profession whose approvals cover it.",
+        }
+
+    def __init__(self, *args, holder=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holder is not None:
+            self.instance.holder = holder
+        self.fields["license_type"].choices = [("", "Choose your license type")] + list(
+            LicenseType.choices
+        )
+
+    def clean_number(self):
+        return self._certificate_text("number")
+
+    def validate_unique(self):
+        # The constraints name the holder, which is not a form field.
+        if self.instance.holder_id is None:
+            return
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError as error:
+            self._update_errors(error)

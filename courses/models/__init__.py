@@ -1,4 +1,4 @@
-from .accounts import LicenseType, User, USState
+from .accounts import User, USState
 from .approvals import (
     PLACEHOLDERS,
     Approval,
@@ -44,6 +44,7 @@ from .learning import (
     EvaluationResponse,
     SectionRead,
 )
+from .licenses import PROFESSION_OF, License, LicenseType
 from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
@@ -71,10 +72,12 @@ __all__ = [
     "EvaluationRating",
     "EvaluationResponse",
     "Level",
-    "Profession",
+    "License",
     "LicenseType",
     "OutboundEmail",
     "OutboundEmailStatus",
+    "PROFESSION_OF",
+    "Profession",
     "ProviderSettings",
     "Question",
     "QuestionKind",

@@ -243,6 +243,11 @@ class ReissueRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reissue_requests"
     )
     reason = models.TextField()
+    # Exactly what the learner asked the new certificate to state, copied from their
+    # profile when asking: the registrar reviews these, and an approval prints these,
+    # whatever the profile says by then.
+    requested_name = models.CharField(max_length=200, blank=True)
+    requested_licenses = models.JSONField(default=list, blank=True)  # License.snapshot()s
     status = models.CharField(
         max_length=10, choices=ReissueRequestStatus.choices, default=ReissueRequestStatus.PENDING
     )

@@ -11,44 +11,16 @@ from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
-from courses.models import (
-    Approval,
-    ApprovalCoverage,
-    Course,
-    CourseApproval,
-    LicenseType,
-    Profession,
-    User,
-)
-
-# The professions of the license types a profile held before licenses had their own rows.
-PROFESSION_OF_LICENSE_TYPE = {
-    LicenseType.PSYCHOLOGIST: Profession.PSYCHOLOGY,
-    LicenseType.LCSW: Profession.SOCIAL_WORK,
-    LicenseType.LPC: Profession.COUNSELING,
-    LicenseType.LMFT: Profession.MARRIAGE_FAMILY_THERAPY,
-}
+from courses.models import Approval, ApprovalCoverage, Course, CourseApproval
 
 
 class HeldLicense(NamedTuple):
-    profession: str  # a Profession value, or "" when the license type names none
+    """A license as a certificate states it (License.snapshot())."""
+
+    profession: str  # a Profession value, or "" for a license type that names none
     license_type: str  # as printed, e.g. "Licensed Clinical Social Worker (LCSW)"
     state: str  # two-letter code
     number: str
-
-
-def learner_licenses(*, learner: User) -> list[HeldLicense]:
-    """The licenses a learner holds now, as the certificate states them."""
-    if not (learner.license_type or learner.license_number or learner.license_state):
-        return []
-    return [
-        HeldLicense(
-            profession=PROFESSION_OF_LICENSE_TYPE.get(learner.license_type, ""),
-            license_type=learner.get_license_type_display(),
-            state=learner.license_state,
-            number=learner.license_number,
-        )
-    ]
 
 
 def covers(approval: Approval, license) -> bool:

@@ -29,6 +29,7 @@ from courses.models import (
     Certificate,
     CertificateStatus,
     Enrollment,
+    License,
     Section,
     SectionRead,
     User,
@@ -66,11 +67,21 @@ class InProgress:
         return self.enrollment.course
 
 
+def certificate_states(certificate: Certificate, license: License) -> bool:
+    """Whether the certificate was issued for this license (its type and state)."""
+    return (certificate.license_type, certificate.license_state) == (
+        license.get_license_type_display(),
+        license.get_state_display(),
+    )
+
+
 @dataclass(frozen=True)
 class Transcript:
     learner: User
     start: datetime.date | None
     end: datetime.date | None
+    license: License | None  # the license the transcript is cut for, if any
+    licenses: list[License]  # every license the learner holds
     in_progress: list[InProgress]
     certificates: list[Certificate]  # in the period; each has .counts and .replacement_code
     total_hours: Decimal
@@ -112,12 +123,16 @@ def transcript_for(
     learner: User,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    license: License | None = None,
 ) -> Transcript:
-    """The learner's own transcript, in two queries whatever its size.
+    """The learner's own transcript, in three queries whatever its size.
 
     1. enrollments in progress, with section and attempt counts as subqueries;
     2. the learner's certificates, from which the period's list and the all-time and
-       period totals are taken.
+       period totals are taken;
+    3. the learner's licenses.
+
+    Cut for a license, it lists only the certificates issued for that license.
     """
     last_attempt = Attempt.objects.filter(enrollment=OuterRef("pk")).order_by("-number")
     enrollments = (
@@ -156,6 +171,8 @@ def transcript_for(
         .select_related("enrollment__course")
         .order_by("-completed_on", "-issued_at", "-pk")
     )
+    if license is not None:
+        every = [c for c in every if certificate_states(c, license)]
     certificates = [
         c
         for c in every
@@ -167,6 +184,8 @@ def transcript_for(
         learner=learner,
         start=start,
         end=end,
+        license=license,
+        licenses=list(License.objects.filter(holder=learner)),
         in_progress=in_progress,
         certificates=certificates,
         total_hours=sum((c.ce_hours for c in credited), Decimal("0")),

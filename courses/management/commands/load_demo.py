@@ -1,3 +1,4 @@
+import datetime
 import io
 import secrets
 import zipfile
@@ -5,9 +6,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from courses.models import Course, LicenseType, ProviderSettings, User
 from courses.services.archive import MANIFEST_NAME, MEDIA_DIR, ArchiveError, course_import
+from courses.services.licenses import license_create
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_SLUG = "power-in-the-helping-relationship"
@@ -16,11 +19,13 @@ ADMINISTRATOR_NAME = "Jordan Ellis, PhD"
 ADMIN = {"email": "admin@example.com", "full_name": "Demo Administrator"}
 CLINICIAN = {
     "email": "clinician@example.com",
-    "full_name": "Sam Rivera, LCSW",
-    "license_type": LicenseType.LCSW,
-    "license_number": "LCSW-DEMO-1234",
-    "license_state": "CA",
+    "full_name": "Sam Rivera, LCSW, LMFT",
 }
+# Licensed in two states, so the course page and My CE show two answers.
+CLINICIAN_LICENSES = [
+    {"license_type": LicenseType.LCSW, "state": "TX", "number": "LCSW-DEMO-1234", "days": 200},
+    {"license_type": LicenseType.LMFT, "state": "CA", "number": "LMFT-DEMO-5678", "days": 420},
+]
 
 
 def demo_archive() -> bytes:
@@ -70,11 +75,14 @@ class Command(BaseCommand):
 
         admin = self._account(ADMIN, superuser=True)
         clinician = self._account(CLINICIAN, superuser=False)
+        licenses = ", ".join(
+            f"{lic['license_type'].upper()} {lic['state']}" for lic in CLINICIAN_LICENSES
+        )
         self.stdout.write(
             "\nDemo accounts (log in with the email address):\n"
             f"  Admin (superuser): {admin}\n"
-            f"  Clinician ({CLINICIAN['full_name']}, license {CLINICIAN['license_number']}, "
-            f"{CLINICIAN['license_state']}): {clinician}\n"
+            f"  Clinician ({CLINICIAN['full_name']}; "
+            f"{licenses}): {clinician}\n"
             "\nStart the server (DEBUG=1 manage.py runserver 127.0.0.1:8000), then log in:\n"
             "  Admin:      http://127.0.0.1:8000/admin/\n"
             "  Clinicians: http://127.0.0.1:8000/accounts/login/\n"
@@ -89,5 +97,15 @@ class Command(BaseCommand):
             )
         password = secrets.token_urlsafe(12)
         create = User.objects.create_superuser if superuser else User.objects.create_user
-        create(password=password, **fields)
+        user = create(password=password, **fields)
+        if not superuser:
+            today = timezone.localdate()
+            for lic in CLINICIAN_LICENSES:
+                license_create(
+                    holder=user,
+                    license_type=lic["license_type"],
+                    state=lic["state"],
+                    number=lic["number"],
+                    renews_on=today + datetime.timedelta(days=lic["days"]),
+                )
         return f"{email} / password {password}"

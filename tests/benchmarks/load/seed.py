@@ -39,6 +39,7 @@ from django.utils.crypto import get_random_string
 
 from courses.markdown import render_markdown
 from courses.models import (
+    PROFESSION_OF,
     Answer,
     Approval,
     ApprovalCoverage,
@@ -56,6 +57,7 @@ from courses.models import (
     EvaluationItem,
     EvaluationRating,
     EvaluationResponse,
+    License,
     Profession,
     ProviderSettings,
     Question,
@@ -63,7 +65,6 @@ from courses.models import (
     Section,
     SectionRead,
 )
-from courses.selectors.approvals import PROFESSION_OF_LICENSE_TYPE
 from courses.services.certificates import CODE_ALPHABET
 from courses.services.evaluation import evaluation_default_texts
 
@@ -226,6 +227,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         model: _first_id(model)
         for model in (
             get_user_model(),
+            License,
             Author,
             Course,
             CourseApproval,
@@ -537,9 +539,19 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             _stamp(now - dt.timedelta(days=800)),
             f"{prefix}{n}-{tag}@example.org",
             f"{prefix.title()} {n}",
-            licenses[n % 4],
-            f"LIC-{n:07d}",
+        )
+
+    def license_line(uid, n):
+        kind = licenses[n % 4]
+        return _row(
+            ids[License] + uid - first_user,
+            uid,
+            kind,
+            PROFESSION_OF[kind],
             states[n % len(states)],
+            f"LIC-{n:07d}",
+            None,
+            _stamp(now - dt.timedelta(days=800)),
         )
 
     staff_id = first_user + L + S
@@ -553,9 +565,16 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         "date_joined",
         "email",
         "full_name",
+    ]
+    license_columns = [
+        "id",
+        "holder_id",
         "license_type",
-        "license_number",
-        "license_state",
+        "profession",
+        "state",
+        "number",
+        "renews_on",
+        "created_at",
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
@@ -568,7 +587,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             + [user_line(staff_id, 0, "staff", staff=True)],
             counts,
         )
-    say(f"{L + S + 1:,} users")
+        _copy(
+            cursor,
+            License,
+            license_columns,
+            [license_line(first_user + i, i) for i in range(L)]
+            + [license_line(first_user + L + j, j) for j in range(S)],
+            counts,
+        )
+    say(f"{L + S + 1:,} users, {L + S:,} licenses")
 
     enrollment_lines, read_lines, attempt_lines = [], [], []
     answer_lines, response_lines, rating_lines = [], [], []
@@ -698,7 +725,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                             json.dumps(
                                 [
                                     {
-                                        "profession": PROFESSION_OF_LICENSE_TYPE[licenses[i % 4]],
+                                        "profession": PROFESSION_OF[licenses[i % 4]],
                                         "license_type": license_names[licenses[i % 4]],
                                         "state": states[i % len(states)],
                                         "number": f"LIC-{i:07d}",
@@ -888,6 +915,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     # Identity sequences continue after the copied ids; statistics for the planner.
     models = [
         User,
+        License,
         Author,
         Course,
         through,
