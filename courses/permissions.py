@@ -14,8 +14,18 @@ REGISTRARS = "Registrars"
 
 # What authors write. Courses and authors are never deleted (a course is unpublished);
 # the parts of a course can be, unless graded answers protect them.
-COURSE_PARTS = ["section", "reference", "question", "choice", "approval", "evaluationitem"]
-CONTENT = ["course", "author", *COURSE_PARTS]
+COURSE_PARTS = [
+    "section",
+    "reference",
+    "question",
+    "choice",
+    "approval",
+    "approvalcoverage",
+    "courseapproval",
+    "coursecredit",
+    "evaluationitem",
+]
+CONTENT = ["course", "author", "credittype", *COURSE_PARTS]
 # What learners did: seen by both groups, changed by nobody (the admin is read-only).
 LEARNING_RECORDS = ["enrollment", "attempt", "answer", "evaluationresponse", "evaluationrating"]
 CREDIT_RECORDS = ["certificate", "certificateevent", "reissuerequest"]

@@ -29,4 +29,5 @@ urlpatterns = [
     path("staff/reports/completions/", reports.completions, name="completions"),
     path("staff/reports/completions.csv", reports.completions_csv, name="completions_csv"),
     path("staff/reports/courses/<slug:slug>/", reports.course_report, name="course_report"),
+    path("staff/reports/approvals/", reports.approvals_lapsing_report, name="approvals_lapsing"),
 ]

@@ -1,6 +1,7 @@
 """Issuing, revoking and reissuing certificates, the trail they leave, and the admin."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -48,7 +49,13 @@ def _completed_enrollment():
         ce_hours=Decimal("3.25"),
         authors=[AuthorFactory(name="Miriam Hale", credentials="PhD")],
     )
-    ApprovalFactory(course=course, board="APA", provider_number="APA-77", statement="Approved.")
+    ApprovalFactory(
+        course=course,
+        number="APA-77",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2099, 12, 31),
+        statement_template="{provider_name} is approved for {hours} hours.",
+    )
     return CompletedEnrollmentFactory(course=course)
 
 
@@ -75,8 +82,26 @@ def test_issue_snapshots_everything_stated():
     assert certificate.ce_hours == Decimal("3.25")
     assert certificate.delivery_format == "Home study, self-paced online"
     assert certificate.approvals == [
-        {"board": "APA", "provider_number": "APA-77", "statement": "Approved."}
+        {
+            "board": "American Psychological Association",
+            "abbreviation": "APA",
+            "provider_number": "APA-77",
+            "starts_on": "2020-01-01",
+            "ends_on": "2099-12-31",
+            "statement": "Helping Professions CE is approved for 3.25 hours.",
+        }
     ]
+    assert certificate.licenses == [
+        {
+            "profession": "psychology",
+            "license_type": "Psychologist",
+            "state": "CA",
+            "number": learner.licenses.get().number,
+        }
+    ]
+    assert certificate.ce_credits == [{"type": "general/clinical", "hours": "3.25"}]
+    assert certificate.level == "Intermediate"
+    assert certificate.layout == 2
     assert certificate.authors == ["Miriam Hale, PhD"]
     assert certificate.provider_name == "Helping Professions CE"
     assert certificate.administrator_name == "Jordan Ellis, PsyD"
@@ -119,7 +144,8 @@ def test_issued_certificate_ignores_later_course_and_profile_edits(client):
     course.title = "Renamed course"
     course.ce_hours = Decimal("9.00")
     course.save()
-    course.approvals.update(statement="A new statement.", provider_number="NEW-1")
+    course.approvals.update(statement_template="A new statement.", number="NEW-1")
+    course.credits.update(hours=Decimal("9.00"))
     course.authors.set([AuthorFactory(name="Someone Else")])
     learner = enrollment.learner
     learner.full_name = "Totally Different"

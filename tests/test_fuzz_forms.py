@@ -38,6 +38,8 @@ from courses.models import (
     CertificateEvent,
     Choice,
     Course,
+    CourseApproval,
+    CourseCredit,
     Enrollment,
     EvaluationItem,
     EvaluationRating,
@@ -171,6 +173,8 @@ RECORDS = {
     "question": Question,
     "choice": Choice,
     "approval": Approval,
+    "course approval": CourseApproval,
+    "course credit": CourseCredit,
     "evaluation item": EvaluationItem,
     "enrollment": Enrollment,
     "attempt": Attempt,
@@ -409,7 +413,7 @@ def test_admin_course_save(admin_course, data):
     fuzz(
         lambda: post(client, url, body),
         succeeded=redirect,
-        may_change=["course", "section", "approval", "evaluation item"],
+        may_change=["course", "section", "course approval", "course credit", "evaluation item"],
     )
 
 

@@ -161,8 +161,18 @@ def test_the_demo_is_a_valid_course(demo):
     assert demo.ce_hours_display == "3"
     assert (demo.pass_mark, demo.max_attempts, demo.level) == (75, 3, "intermediate")
     assert all(author.conflict_of_interest for author in demo.authors.all())
-    assert demo.approvals.count() == 2
-    assert all("SAMPLE TEXT" in approval.statement for approval in demo.approvals.all())
+    # Sample approvals of the four bodies, each marked as a sample.
+    assert [a.body_abbreviation for a in demo.approvals.all()] == [
+        "APA",
+        "ASWB ACE",
+        "NBCC",
+        "CAMFT CEPA",
+    ]
+    assert all(a.is_sample and a.number.startswith("SAMPLE-") for a in demo.approvals.all())
+    assert [(c.credit_type.name, c.hours_display) for c in demo.credits.all()] == [
+        ("general/clinical", "2"),
+        ("ethics", "1"),
+    ]
     assert demo.evaluation_items.count() >= 4
     kinds = set()
     for section in demo.sections.prefetch_related("questions__choices"):

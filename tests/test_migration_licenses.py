@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("courses", "0006_outbound_email")]
-AFTER = [("courses", "0007_licenses")]
+BEFORE = [("courses", "0007_approvals")]
+AFTER = [("courses", "0008_licenses")]
 
 
 def migrate(targets):

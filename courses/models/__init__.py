@@ -1,7 +1,15 @@
 from .accounts import User, USState
-from .approvals import Profession
-from .content import (
+from .approvals import (
+    PLACEHOLDERS,
     Approval,
+    ApprovalCoverage,
+    ApprovalScope,
+    CourseApproval,
+    CourseCredit,
+    CreditType,
+    Profession,
+)
+from .content import (
     Author,
     Choice,
     Course,
@@ -12,10 +20,12 @@ from .content import (
     Reference,
     ReferenceKind,
     Section,
+    credit_split_problem,
     validate_choice_set,
     validate_quarter_hours,
 )
 from .credit import (
+    LAYOUT_CURRENT,
     Certificate,
     CertificateEvent,
     CertificateEventKind,
@@ -38,8 +48,12 @@ from .licenses import PROFESSION_OF, License, LicenseType
 from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
+    "LAYOUT_CURRENT",
+    "PLACEHOLDERS",
     "Answer",
     "Approval",
+    "ApprovalCoverage",
+    "ApprovalScope",
     "Attempt",
     "AttemptState",
     "Author",
@@ -49,6 +63,9 @@ __all__ = [
     "CertificateStatus",
     "Choice",
     "Course",
+    "CourseApproval",
+    "CourseCredit",
+    "CreditType",
     "Enrollment",
     "EnrollmentStatus",
     "EvaluationItem",
@@ -57,10 +74,10 @@ __all__ = [
     "Level",
     "License",
     "LicenseType",
-    "PROFESSION_OF",
-    "Profession",
     "OutboundEmail",
     "OutboundEmailStatus",
+    "PROFESSION_OF",
+    "Profession",
     "ProviderSettings",
     "Question",
     "QuestionKind",
@@ -72,6 +89,7 @@ __all__ = [
     "SectionRead",
     "USState",
     "User",
+    "credit_split_problem",
     "validate_choice_set",
     "validate_quarter_hours",
 ]

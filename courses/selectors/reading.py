@@ -7,9 +7,19 @@ and questions a course has.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 
-from courses.models import Course, Question, Reference, ReferenceKind, Section, SectionRead
+from courses.models import (
+    Approval,
+    Course,
+    CourseCredit,
+    Question,
+    Reference,
+    ReferenceKind,
+    Section,
+    SectionRead,
+)
 
 REFERENCE_HEADINGS = {
     ReferenceKind.BOOK: "Book references",
@@ -78,7 +88,25 @@ def course_reading(*, course: Course, viewer) -> CourseReading:
 
 
 def course_page_queryset(*, viewer) -> QuerySet[Course]:
-    return readable_courses(viewer=viewer).prefetch_related("authors", "approvals")
+    """With its authors, its approvals current today and its credit split."""
+    return readable_courses(viewer=viewer).prefetch_related(
+        "authors",
+        Prefetch(
+            "approvals",
+            queryset=Approval.objects.current(timezone.localdate()),
+            to_attr="current_approvals",
+        ),
+        Prefetch("credits", queryset=CourseCredit.objects.select_related("credit_type")),
+    )
+
+
+def approval_statements(*, course: Course, provider_name: str) -> list[tuple[Approval, str]]:
+    """Each current approval with its statement, as certificates print it for the course."""
+    credits = [(credit.credit_type.name, credit.hours) for credit in course.credits.all()]
+    return [
+        (a, a.statement(provider_name=provider_name, hours=course.ce_hours, credits=credits))
+        for a in course.current_approvals
+    ]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ reissued, never edited. Every change leaves a CertificateEvent."""
 
 import re
 import secrets
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import (
+    LAYOUT_CURRENT,
     Certificate,
     CertificateEvent,
     CertificateEventKind,
@@ -25,6 +27,7 @@ from courses.models import (
     User,
     USState,
 )
+from courses.selectors.approvals import HeldLicense, certificate_approvals
 
 # No 0/O, 1/I/L or U, so a code survives being read aloud or typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -36,8 +39,11 @@ CODE_ATTEMPTS = 5
 # What a reissue takes from the request (the learner's name and licenses) is
 # _learner_fields'; everything else is kept from the original.
 COURSE_FIELDS = (
+    "layout",
     "course_title",
     "ce_hours",
+    "ce_credits",
+    "level",
     "completed_on",
     "delivery_format",
     "approvals",
@@ -45,6 +51,7 @@ COURSE_FIELDS = (
     "provider_name",
     "administrator_name",
     "administrator_title",
+    "provider_contact",
     "signature_image",
     "logo",
 )
@@ -80,28 +87,62 @@ def _learner_fields(name: str, licenses: list[dict]) -> dict:
         "license_type": first.get("license_type", ""),
         "license_number": first.get("number", ""),
         "license_state": USState(first["state"]).label if first.get("state") else "",
+        "licenses": licenses,
     }
 
 
-def _learner_snapshot(learner: User) -> dict:
-    return _learner_fields(learner.full_name, _profile_licenses(learner))
+def _approvals_stated(
+    *, course, licenses: list[dict], on, provider_name: str, hours, credits
+) -> list[dict]:
+    """The approvals a certificate cites for these licenses on the day of completion,
+    each with its number, period and statement as printed."""
+    held = [HeldLicense(**license) for license in licenses]
+    return [
+        {
+            "board": approval.body_name,
+            "abbreviation": approval.body_abbreviation,
+            "provider_number": approval.number,
+            "starts_on": approval.starts_on.isoformat(),
+            "ends_on": approval.ends_on.isoformat() if approval.ends_on else "",
+            "statement": approval.statement(
+                provider_name=provider_name, hours=hours, credits=credits
+            ),
+        }
+        for approval in certificate_approvals(course=course, licenses=held, on=on)
+    ]
 
 
-def _course_snapshot(enrollment: Enrollment, provider: ProviderSettings) -> dict:
+def _course_snapshot(
+    enrollment: Enrollment, provider: ProviderSettings, licenses: list[dict]
+) -> dict:
+    """The course as certified on the day of completion, for the licenses then held."""
     course = enrollment.course
+    completed_on = timezone.localdate(enrollment.completed_at)
+    credits = [
+        (credit.credit_type.name, credit.hours)
+        for credit in course.credits.select_related("credit_type")
+    ]
     return {
+        "layout": LAYOUT_CURRENT,
         "course_title": course.title,
         "ce_hours": course.ce_hours,
-        "completed_on": timezone.localdate(enrollment.completed_at),
+        "ce_credits": [{"type": name, "hours": str(hours)} for name, hours in credits],
+        "level": course.get_level_display(),
+        "completed_on": completed_on,
         "delivery_format": provider.delivery_format,
-        "approvals": [
-            {"board": a.board, "provider_number": a.provider_number, "statement": a.statement}
-            for a in course.approvals.all()
-        ],
+        "approvals": _approvals_stated(
+            course=course,
+            licenses=licenses,
+            on=completed_on,
+            provider_name=provider.provider_name,
+            hours=course.ce_hours,
+            credits=credits,
+        ),
         "authors": [str(author) for author in course.authors.all()],
         "provider_name": provider.provider_name,
         "administrator_name": provider.administrator_name,
         "administrator_title": provider.administrator_title,
+        "provider_contact": provider.contact_line,
         "signature_image": provider.signature_image.name,
         "logo": provider.logo.name,
     }
@@ -209,10 +250,11 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
     existing = Certificate.objects.filter(enrollment=enrollment, reissue_of__isnull=True).first()
     if existing:
         return existing
+    licenses = _profile_licenses(enrollment.learner)
     certificate = _certificate_create(
         enrollment=enrollment,
-        **_learner_snapshot(enrollment.learner),
-        **_course_snapshot(enrollment, ProviderSettings.load()),
+        **_learner_fields(enrollment.learner.full_name, licenses),
+        **_course_snapshot(enrollment, ProviderSettings.load(), licenses),
     )
     CertificateEvent.objects.create(certificate=certificate, kind=CertificateEventKind.ISSUED)
     # Into the outbox, in this transaction: sent after commit, never for a rollback.
@@ -332,11 +374,23 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
     original = _locked(request.certificate)
     _require_valid(original, "reissued")
     learner = original.enrollment.learner
+    course_fields = {field: getattr(original, field) for field in COURSE_FIELDS}
+    if original.layout >= 2:
+        # The approvals that covered the reviewed licenses on the day of completion, so a
+        # license added since is cited when an approval covered it then.
+        course_fields["approvals"] = _approvals_stated(
+            course=original.enrollment.course,
+            licenses=request.requested_licenses,
+            on=original.completed_on,
+            provider_name=original.provider_name,
+            hours=original.ce_hours,
+            credits=[(c["type"], Decimal(c["hours"])) for c in original.ce_credits],
+        )
     certificate = _certificate_create(
         enrollment=original.enrollment,
         reissue_of=original,
         **_learner_fields(request.requested_name, request.requested_licenses),
-        **{field: getattr(original, field) for field in COURSE_FIELDS},
+        **course_fields,
     )
     original.status = CertificateStatus.REISSUED
     original.save(update_fields=["status"])

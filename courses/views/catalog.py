@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from courses.models import ProviderSettings
 from courses.process_cache import keep
 from courses.selectors import learning, reading
 from courses.services.reading import section_mark_read
@@ -31,6 +32,9 @@ def course_detail(request, slug):
             "course": course,
             "reading": reading.course_reading(course=course, viewer=request.user),
             "enrollment_summary": summary,
+            "approval_statements": reading.approval_statements(
+                course=course, provider_name=ProviderSettings.load().provider_name
+            ),
         },
     )
 

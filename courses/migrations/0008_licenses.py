@@ -79,7 +79,7 @@ def license_rows_to_users(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0006_outbound_email"),
+        ("courses", "0007_approvals"),
     ]
 
     operations = [
