@@ -131,6 +131,10 @@ RULES = {
     "courses:completions": records_rule(),
     "courses:completions_csv": records_rule(),
     "courses:course_report": records_rule(kwargs=slug("completed")),
+    # Approvals lapsing: every staff member who may see approvals (authors and registrars).
+    "courses:approvals_lapsing": Rule(
+        {OWNER: FORBIDDEN, OTHER: FORBIDDEN, ANONYMOUS: LOGIN, AUTHOR: OK, REGISTRAR: OK}
+    ),
     # The admin checks its own permissions: see test_admin_group_is_staff_only below
     # and tests/test_security_admin.py.
     "admin:*": None,
@@ -168,9 +172,9 @@ MATRIX = [
 
 def test_the_matrix_is_complete():
     protected = [name for name, rule in RULES.items() if rule and OWNER in rule.expect]
-    assert len(protected) == 20
+    assert len(protected) == 21
     assert all(set(RULES[name].expect) == set(ROLES) for name in protected)
-    assert len(MATRIX) == 20 * 5 + 16
+    assert len(MATRIX) == 21 * 5 + 16
 
 
 @pytest.fixture
