@@ -255,3 +255,39 @@ def test_my_ce_shows_each_licenses_renewal_with_links_to_fill_the_gaps(
         f"{reverse('courses:catalog')}?profession=marriage_family_therapy&amp;state=CA"
         "&amp;credit_type=law-and-ethics" in html
     )
+
+
+def test_the_transcript_cut_for_a_license_and_period_includes_both_boundary_days(client):
+    texan = UserFactory(license__license_type="lcsw", license__state="TX")
+    for day in (D(2025, 6, 30), D(2025, 7, 1), D(2027, 6, 30), D(2027, 7, 1)):
+        certificate_on(day, learner=texan, course=CourseFactory(title=f"Taken {day}"))
+    california = license_create(holder=texan, license_type="lmft", state="CA", number="M-1")
+    certificate_on(D(2026, 1, 1), learner=texan, course=CourseFactory(title="Taken 2026-01-01"))
+    client.force_login(texan)
+    period = {"start": "2025-07-01", "end": "2027-06-30"}
+
+    def listed(license):
+        response = client.get(reverse("courses:transcript_csv"), {"license": license.pk, **period})
+        rows = b"".join(response.streaming_content).decode().splitlines()[1:]
+        return response, [row.split(",")[0] for row in rows]
+
+    texas_csv, texas_rows = listed(texan.licenses.get(state="TX"))
+    california_csv, california_rows = listed(california)
+    pdf = client.get(reverse("courses:transcript_pdf"), {"license": california.pk, **period})
+
+    assert texas_rows == ["Taken 2027-06-30", "Taken 2026-01-01", "Taken 2025-07-01"]
+    assert california_rows == ["Taken 2026-01-01"]  # the others were issued before it
+    assert (
+        "ce-transcript-lcsw-tx-from-2025-07-01-to-2027-06-30.csv"
+        in (texas_csv["Content-Disposition"])
+    )
+    assert "ce-transcript-lmft-ca-from-2025-07-01" in pdf["Content-Disposition"]
+    assert california_csv.status_code == 200
+
+
+def test_a_transcript_cut_for_someone_elses_license_is_not_found(client):
+    client.force_login(UserFactory())
+    other = UserFactory().licenses.get()
+
+    assert client.get(reverse("courses:transcript_csv"), {"license": other.pk}).status_code == 404
+    assert client.get(reverse("courses:transcript"), {"license": "abc"}).status_code == 400

@@ -11,23 +11,18 @@ from courses.models import (
     Approval,
     ApprovalCoverage,
     CourseApproval,
-    CourseCredit,
-    CreditType,
     RequirementMinimum,
     RequirementProfile,
 )
 from courses.services.licenses import license_create
 from tests.e2e.conftest import axe_violations, screenshot
-from tests.factories import CourseFactory, UserFactory
+from tests.factories import CourseFactory, CreditTypeFactory, UserFactory
 from tests.report_data import certificate_on
 
 
 def _setup():
     today = timezone.localdate()
-    ethics = CreditType.objects.get_or_create(slug="ethics", defaults={"name": "Ethics"})[0]
-    general = CreditType.objects.get_or_create(
-        slug="general-clinical", defaults={"name": "General/clinical"}
-    )[0]
+    ethics = CreditTypeFactory(slug="ethics")
     aswb = Approval.objects.create(
         body_name="Association of Social Work Boards",
         body_abbreviation="ASWB ACE",
@@ -38,10 +33,12 @@ def _setup():
         statement_template="{provider_name}, provider #{number}, is approved by ASWB ACE.",
     )
     ApprovalCoverage.objects.create(approval=aswb, profession="social_work", state="")
-    course = CourseFactory(title="Ethics in Rural Practice", ce_hours=Decimal("3"))
+    course = CourseFactory(
+        title="Ethics in Rural Practice",
+        ce_hours=Decimal("3"),
+        credits=[("general-clinical", Decimal("2")), ("ethics", Decimal("1"))],
+    )
     CourseApproval.objects.create(course=course, approval=aswb)
-    CourseCredit.objects.create(course=course, credit_type=general, hours=Decimal("2"))
-    CourseCredit.objects.create(course=course, credit_type=ethics, hours=Decimal("1"))
 
     profile = RequirementProfile.objects.create(
         state="TX", license_type="lcsw", hours_required=Decimal("30"), is_sample=True
@@ -73,6 +70,16 @@ def test_two_licenses_in_two_states_on_the_course_page_and_my_ce(page, log_in):
     clinician, course = _setup()
     log_in(page.context, clinician)
 
+    page.goto("/?state=TX")
+    expect(page.locator(".license-coverage").first).to_contain_text(
+        "Counts for your LCSW (Texas) through ASWB ACE"
+    )
+    screenshot(page, "licenses-00-catalog")
+
+    page.goto("/accounts/profile/")
+    expect(page.locator(".license-table")).to_contain_text("LMFT-5678")
+    screenshot(page, "licenses-00-profile")
+
     page.goto(course.get_absolute_url())
     coverage = page.locator(".license-coverage").first
     expect(coverage).to_contain_text("Counts for your LCSW (Texas) through ASWB ACE")
@@ -85,7 +92,7 @@ def test_two_licenses_in_two_states_on_the_course_page_and_my_ce(page, log_in):
     expect(texas).to_contain_text("200 days left")
     expect(texas).to_contain_text("3 of 30 CE hours: 27 still needed")
     expect(texas.get_by_role("row", name="Ethics")).to_contain_text("5")
-    expect(texas.get_by_role("link", name="Find courses with Ethics credit")).to_be_visible()
+    expect(texas.get_by_role("link", name="Find courses with ethics credit")).to_be_visible()
     california = page.locator("article.renewal", has_text="LMFT (California)")
     # ASWB ACE covers social workers only: the LMFT has nothing from this course.
     expect(california).to_contain_text("0 of 36 CE hours: 36 still needed")
