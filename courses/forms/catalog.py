@@ -16,11 +16,13 @@ class CatalogFilterForm(forms.Form):
     )
     credit_type = forms.ChoiceField(label="Credit type", required=False)
     min_hours = forms.DecimalField(
-        label="At least (hours)", required=False, min_value=0, max_value=999, decimal_places=2
+        label="CE hours, at least", required=False, min_value=0, max_value=999, decimal_places=2
     )
     max_hours = forms.DecimalField(
-        label="At most (hours)", required=False, min_value=0, max_value=999, decimal_places=2
+        label="CE hours, at most", required=False, min_value=0, max_value=999, decimal_places=2
     )
+
+    field_order = ["q", "min_hours", "max_hours", "profession", "state", "credit_type"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

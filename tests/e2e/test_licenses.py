@@ -10,13 +10,15 @@ from playwright.sync_api import expect
 from courses.models import (
     Approval,
     ApprovalCoverage,
+    Certificate,
     CourseApproval,
     RequirementMinimum,
     RequirementProfile,
 )
+from courses.services.certificates import reissue_request_create
 from courses.services.licenses import license_create
 from tests.e2e.conftest import axe_violations, screenshot
-from tests.factories import CourseFactory, CreditTypeFactory, UserFactory
+from tests.factories import CourseFactory, CreditTypeFactory, StaffFactory, UserFactory
 from tests.report_data import certificate_on
 
 
@@ -55,6 +57,8 @@ def _setup():
         license__number="LCSW-1234",
     )
     clinician.licenses.update(renews_on=today + datetime.timedelta(days=200))
+    certificate_on(today - datetime.timedelta(days=30), learner=clinician, course=course)
+    # Licensed in California since: the certificate states the Texas license only.
     license_create(
         holder=clinician,
         license_type="lmft",
@@ -62,7 +66,6 @@ def _setup():
         number="LMFT-5678",
         renews_on=today + datetime.timedelta(days=420),
     )
-    certificate_on(today - datetime.timedelta(days=30), learner=clinician, course=course)
     return clinician, course
 
 
@@ -99,4 +102,24 @@ def test_two_licenses_in_two_states_on_the_course_page_and_my_ce(page, log_in):
     expect(california).to_contain_text("420 days left")
     screenshot(page, "licenses-02-my-ce")
     assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Add credit earned elsewhere").click()
+    expect(page.get_by_label("Certificate")).to_be_visible()
+    screenshot(page, "licenses-03-self-reported-form")
+    assert axe_violations(page) == []
     assert page.console_errors == []
+
+
+def test_the_registrar_reviews_a_reissue_with_a_license_added_later(page, log_in):
+    clinician, course = _setup()
+    certificate = Certificate.objects.get(enrollment__learner=clinician)
+    request = reissue_request_create(
+        certificate=certificate, learner=clinician, reason="Licensed in California now"
+    )
+    log_in(page.context, StaffFactory())
+
+    page.goto(f"/admin/courses/reissuerequest/{request.pk}/review/")
+    expect(page.locator(".reissue-review")).to_contain_text("LMFT-5678")
+    screenshot(page, "licenses-04-reissue-review")
+    page.get_by_role("button", name="Approve: issue with the requested values").click()
+    expect(page.get_by_text(f"Reissued {certificate.code} as")).to_be_visible()
