@@ -317,6 +317,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_NAME = os.environ.get("SITE_NAME", "Helping Professions CE")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# The hours justification warns when a course's CE hours exceed its estimated study
+# time by more than this share.
+CE_HOURS_MARGIN_PERCENT = int(os.environ.get("CE_HOURS_MARGIN_PERCENT", "20"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page is ever framed; the admin's related-object popups are windows, not frames.
 X_FRAME_OPTIONS = "DENY"

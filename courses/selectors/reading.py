@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
-from courses.models import Course, Question, Reference, ReferenceKind, Section, SectionRead
+from courses.models import (
+    Course,
+    Enrollment,
+    Question,
+    Reference,
+    ReferenceKind,
+    Section,
+    SectionRead,
+)
 
 REFERENCE_HEADINGS = {
     ReferenceKind.BOOK: "Book references",
@@ -19,9 +27,15 @@ REFERENCE_HEADINGS = {
 
 
 def readable_courses(*, viewer) -> QuerySet[Course]:
-    """Courses the viewer may open: published ones, and every course for staff."""
+    """Courses the viewer may open: published ones, those the viewer is enrolled in (an
+    unpublished or retired course stays open to them), and every course for staff."""
     courses = Course.objects.all()
-    return courses if viewer.is_staff else courses.published()
+    if viewer.is_staff:
+        return courses
+    if not viewer.is_authenticated:
+        return courses.published()
+    enrolled = Enrollment.objects.filter(course=OuterRef("pk"), learner=viewer)
+    return courses.filter(Q(is_published=True) | Exists(enrolled))
 
 
 def catalog_courses() -> QuerySet[Course]:
@@ -122,22 +136,24 @@ SELECT {course_columns}, {section_columns},
    ORDER BY n.number LIMIT 1),
   EXISTS (SELECT 1 FROM {section_read} r WHERE r.section_id = s.id AND r.learner_id = %s)
 FROM {section} s JOIN {course} c ON c.id = s.course_id
-WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s)
+WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s
+  OR EXISTS (SELECT 1 FROM {enrollment} e WHERE e.course_id = c.id AND e.learner_id = %s))
 """.format(  # noqa: S608  # nosec B608  # only table and column names go in
     course_columns=", ".join(f"c.{name}" for name in _COURSE_FIELDS),
     section_columns=", ".join(f"s.{name}" for name in _SECTION_FIELDS),
     course=Course._meta.db_table,
     section=Section._meta.db_table,
     section_read=SectionRead._meta.db_table,
+    enrollment=Enrollment._meta.db_table,
 )
 
 
 def section_page(*, slug: str, number: int, viewer) -> SectionPage | None:
     """The section page's section, course and neighbours, or None if the viewer may not
-    open it: unpublished courses are for staff only. One query."""
+    open it: unpublished courses are for staff and enrolled learners only. One query."""
     learner_id = viewer.pk if viewer.is_authenticated else None
     with connection.cursor() as cursor:
-        cursor.execute(_SECTION_PAGE_SQL, [learner_id, slug, number, viewer.is_staff])
+        cursor.execute(_SECTION_PAGE_SQL, [learner_id, slug, number, viewer.is_staff, learner_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -201,3 +217,49 @@ def reference_groups(references) -> list[tuple[str, list]]:
     for reference in references:
         groups[reference.kind].append(reference)
     return [(REFERENCE_HEADINGS[kind], refs) for kind, refs in groups.items() if refs]
+
+
+@dataclass(frozen=True)
+class SubmitMissing:
+    """What the course asks of a learner before the answer booklet can be submitted."""
+
+    unread: list[Section]  # number and title loaded
+    minutes_short: int  # of the course's minimum time
+
+    def __bool__(self) -> bool:
+        return bool(self.unread) or self.minutes_short > 0
+
+    def messages(self) -> list[str]:
+        found = []
+        if self.unread:
+            found.append(
+                "Read every section before submitting. Not read yet: "
+                + "; ".join(f"Section {section.number}: {section.title}" for section in self.unread)
+                + "."
+            )
+        if self.minutes_short:
+            found.append(
+                f"This course asks for a minimum time on it before submitting: "
+                f"{self.minutes_short} more minute{'s' if self.minutes_short != 1 else ''} to go."
+            )
+        return found
+
+
+def submit_missing(*, enrollment: Enrollment) -> SubmitMissing:
+    """The sections still unread and the minutes still short before submitting.
+
+    One query when the course requires reading, none otherwise.
+    """
+    course = enrollment.course
+    unread = []
+    if course.require_reading:
+        read = SectionRead.objects.filter(learner_id=enrollment.learner_id, section=OuterRef("pk"))
+        unread = list(
+            course.sections.only("course_id", "number", "title")
+            .filter(~Exists(read))
+            .order_by("number")
+        )
+    short = 0
+    if course.min_minutes:
+        short = max(0, -(-(course.min_minutes * 60 - enrollment.tracked_seconds) // 60))
+    return SubmitMissing(unread=unread, minutes_short=short)

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from courses.process_cache import keep
 from courses.selectors import learning, reading
-from courses.services.reading import section_mark_read
+from courses.services.reading import BEAT_INTERVAL_SECONDS
 from courses.views.media import content_type_for
 
 
@@ -80,8 +80,8 @@ def section_detail(request, slug, number):
     page = reading.section_page(slug=slug, number=number, viewer=request.user)
     if page is None:
         raise Http404("No such section.")
-    if request.user.is_authenticated and not page.is_read:
-        section_mark_read(learner=request.user, section=page.section)
+    # Viewing marks nothing read (a prefetch is a GET too): reading.js's beats or the
+    # "I have read this section" button do (courses.views.reading).
     section = page.section
     audio_url = section.audio.url if section.audio else ""
     return render(
@@ -91,6 +91,8 @@ def section_detail(request, slug, number):
             "course": page.course,
             "section": section,
             "section_content": section_content_html(page),
+            "is_read": page.is_read,
+            "beat_seconds": BEAT_INTERVAL_SECONDS,
             "audio_url": audio_url,
             "audio_type": content_type_for(section.audio.name) if audio_url else "",
             # Locally served audio can be asked for as an attachment; S3 URLs are signed.
