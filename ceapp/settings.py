@@ -320,6 +320,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The hours justification warns when a course's CE hours exceed its estimated study
 # time by more than this share.
 CE_HOURS_MARGIN_PERCENT = int(os.environ.get("CE_HOURS_MARGIN_PERCENT", "20"))
+# A section page that is on screen, or whose audio plays, beats this often
+# (static/js/reading.js); the server credits at most this plus BEAT_SLACK_SECONDS a beat.
+READING_BEAT_SECONDS = 15
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page is ever framed; the admin's related-object popups are windows, not frames.

@@ -20,7 +20,7 @@ from courses.services.evaluation import (
     evaluation_submit,
 )
 from courses.services.grading import AttemptNotAllowed, attempt_start, attempt_submit
-from courses.services.reading import BEAT_CAP_SECONDS, reading_beat
+from courses.services.reading import reading_beat
 from tests.factories import (
     EnrollmentFactory,
     UserFactory,
@@ -31,6 +31,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 AUTH = 2  # a logged-in request loads its session and its user
+BEAT_CAP_SECONDS = 20  # a beat every 15 s (settings.READING_BEAT_SECONDS), and 5 s slack
 
 # 400 words at 200 a minute: two minutes of reading, of which the default 50% counts.
 BODY_400_WORDS = " ".join(["word"] * 400)

@@ -44,7 +44,11 @@ def _p(text, style=_text) -> Paragraph:
 
 
 def _table(header, rows, widths, *, numeric=()) -> Table:
-    body = [[_p(cell, _cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
+    # Text wraps in its column; figures stay plain strings, so ALIGN can right-align them.
+    body = [
+        [cell if column in numeric else _p(cell, _cell) for column, cell in enumerate(row)]
+        for row in rows
+    ]
     table = Table([header, *body], colWidths=widths, repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8),
@@ -80,7 +84,6 @@ def _facts(pairs) -> Table:
 
 
 def _build(story, *, title: str, provider_name: str) -> bytes:
-    register_fonts()
     buffer = io.BytesIO()
     generated = date_format(timezone.localdate(), "M j, Y")
 
@@ -107,6 +110,7 @@ def _build(story, *, title: str, provider_name: str) -> bytes:
 
 def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
     """One page: the content per section, the estimate, and the hours awarded."""
+    register_fonts()  # before any Paragraph names the fonts
     course = hours.course
     story = [
         _p(f"Hours justification: {course.title}", _title),
@@ -141,7 +145,7 @@ def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
         _table(
             HOURS_HEADER,
             hours.rows(),
-            [3.3 * inch, 0.75 * inch, 1.0 * inch, 0.95 * inch, 0.75 * inch],
+            [3.1 * inch, 0.8 * inch, 1.2 * inch, 1.1 * inch, 0.8 * inch],
             numeric=(1, 2, 3, 4),
         ),
         Spacer(1, 6),
@@ -157,6 +161,7 @@ def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
 
 def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
     """The record behind one certificate, for an auditor."""
+    register_fonts()
     certificate = evidence.certificate
     enrollment = evidence.enrollment
     story = [
@@ -208,7 +213,7 @@ def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
                 ]
                 for s in evidence.sections
             ],
-            [3.2 * inch, 1.6 * inch, 1.0 * inch, 1.0 * inch],
+            [2.8 * inch, 1.7 * inch, 1.2 * inch, 1.3 * inch],
             numeric=(3,),
         ),
         _p("Attempts at the answer booklet", _heading),
@@ -227,7 +232,7 @@ def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
                 ]
                 for a in evidence.attempts
             ],
-            [0.6 * inch, 1.5 * inch, 1.5 * inch, 0.7 * inch, 1.3 * inch, 1.2 * inch],
+            [0.7 * inch, 1.6 * inch, 1.6 * inch, 0.7 * inch, 1.3 * inch, 1.1 * inch],
             numeric=(3,),
         ),
     ]
@@ -254,7 +259,7 @@ def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
                         [_when(e.at), e.get_kind_display(), str(e.actor or "–"), e.note]
                         for e in evidence.events
                     ],
-                    [1.5 * inch, 1.3 * inch, 1.5 * inch, 2.5 * inch],
+                    [1.7 * inch, 1.2 * inch, 1.5 * inch, 2.4 * inch],
                 ),
             ]
         )

@@ -138,7 +138,9 @@ def hours_justification(*, course: Course, rate: int | None = None) -> HoursJust
                 questions=section.question_total,
                 reading_minutes=(Decimal(section.word_count) / rate).quantize(Decimal("0.1")),
             )
-            for section in sections.only("number", "title", "word_count", "audio_duration")
+            for section in sections.only(
+                "course_id", "number", "title", "word_count", "audio_duration"
+            )
         ],
     )
 
@@ -278,7 +280,9 @@ def certificate_evidence(*, code: str) -> Evidence | None:
             seconds=seconds.get(str(section.pk), 0),
             self_declared=section.pk in reads and reads[section.pk].self_declared,
         )
-        for section in enrollment.course.sections.only("number", "title").order_by("number")
+        for section in enrollment.course.sections.only("course_id", "number", "title").order_by(
+            "number"
+        )
     ]
     attempts = [
         AttemptEvidence(

@@ -102,6 +102,7 @@ class SectionPage:
     course: Course  # id, slug, title, is_published and content_version loaded
     section: Section  # its header and audio fields, plus previous_/next_ number and title
     is_read: bool  # by the viewer
+    is_enrolled: bool  # the viewer, in the course: their time on it is counted
 
     @property
     def content_version(self) -> str:
@@ -134,7 +135,8 @@ SELECT {course_columns}, {section_columns},
    ORDER BY n.number LIMIT 1),
   (SELECT n.title FROM {section} n WHERE n.course_id = s.course_id AND n.number > s.number
    ORDER BY n.number LIMIT 1),
-  EXISTS (SELECT 1 FROM {section_read} r WHERE r.section_id = s.id AND r.learner_id = %s)
+  EXISTS (SELECT 1 FROM {section_read} r WHERE r.section_id = s.id AND r.learner_id = %s),
+  EXISTS (SELECT 1 FROM {enrollment} e WHERE e.course_id = c.id AND e.learner_id = %s)
 FROM {section} s JOIN {course} c ON c.id = s.course_id
 WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s
   OR EXISTS (SELECT 1 FROM {enrollment} e WHERE e.course_id = c.id AND e.learner_id = %s))
@@ -153,7 +155,9 @@ def section_page(*, slug: str, number: int, viewer) -> SectionPage | None:
     open it: unpublished courses are for staff and enrolled learners only. One query."""
     learner_id = viewer.pk if viewer.is_authenticated else None
     with connection.cursor() as cursor:
-        cursor.execute(_SECTION_PAGE_SQL, [learner_id, slug, number, viewer.is_staff, learner_id])
+        cursor.execute(
+            _SECTION_PAGE_SQL, [learner_id, learner_id, slug, number, viewer.is_staff, learner_id]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -169,8 +173,11 @@ def section_page(*, slug: str, number: int, viewer) -> SectionPage | None:
         section.next_number,
         section.next_title,
         is_read,
+        is_enrolled,
     ) = row
-    return SectionPage(course=course, section=section, is_read=bool(is_read))
+    return SectionPage(
+        course=course, section=section, is_read=bool(is_read), is_enrolled=bool(is_enrolled)
+    )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -30,10 +31,13 @@ def section_mark_read(*, learner, section: Section, self_declared: bool = False)
         cursor.execute(_MARK_READ_SQL, [learner.pk, section.pk, now, self_declared])
 
 
-# reading.js beats this often while the section is on screen or its audio is playing.
-BEAT_INTERVAL_SECONDS = 15
-# The most one beat credits: its interval and some slack for a slow network.
-BEAT_CAP_SECONDS = 20
+# The most one beat credits is its interval (settings.READING_BEAT_SECONDS) and this
+# slack for a slow network.
+BEAT_SLACK_SECONDS = 5
+
+
+def beat_cap_seconds() -> int:
+    return settings.READING_BEAT_SECONDS + BEAT_SLACK_SECONDS
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
 
     None when the learner is not enrolled in the course or there is no such section.
     The time credited is that since the last beat on the course, not the section, and
-    at most BEAT_CAP_SECONDS: two open tabs share the time rather than double it, and a
+    at most beat_cap_seconds(): two open tabs share the time rather than double it, and a
     tab in the background, which does not beat, credits nothing. A start beat (the page
     shown, or shown again) only starts the clock. One SELECT and one UPDATE, which
     applies only if the last beat is still the one read, so of two racing beats one
@@ -76,7 +80,7 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
     now = timezone.now()
     last = section.last_beat_at
     elapsed = 0 if start or last is None else (now - last).total_seconds()
-    credit = max(0, min(round(elapsed), BEAT_CAP_SECONDS))
+    credit = max(0, min(round(elapsed), beat_cap_seconds()))
     key = str(section.pk)
     seconds = dict(section.all_seconds or {})
     seconds[key] = seconds.get(key, 0) + credit

@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 
 from courses.process_cache import keep
 from courses.selectors import learning, reading
-from courses.services.reading import BEAT_INTERVAL_SECONDS
 from courses.views.media import content_type_for
 
 
@@ -92,7 +91,8 @@ def section_detail(request, slug, number):
             "section": section,
             "section_content": section_content_html(page),
             "is_read": page.is_read,
-            "beat_seconds": BEAT_INTERVAL_SECONDS,
+            "is_enrolled": page.is_enrolled,
+            "beat_seconds": settings.READING_BEAT_SECONDS,
             "audio_url": audio_url,
             "audio_type": content_type_for(section.audio.name) if audio_url else "",
             # Locally served audio can be asked for as an attachment; S3 URLs are signed.

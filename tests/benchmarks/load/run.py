@@ -71,6 +71,8 @@ ROWS = [
     # Not a page of the app: what any logged-in page costs before it does anything.
     Row("authenticated", "Logged-in no-op (session + user)", 200, False),
     Row("section", "Section page", 200, True),
+    # What an open section costs while it is read: one beat every 15 s per reader.
+    Row("beat", "Reading beat (POST)", 200, True),
     Row("booklet", "Answer booklet", 200, True),
     Row("draft", "Draft save (autosave POST)", 200, True),
     Row("submit", "Submit and grade (POST)", 302, True),
@@ -155,6 +157,18 @@ def build_requests(seeded, port: int) -> dict[str, list[tuple]]:
         ],
         "section": [
             ("GET", f"/courses/{slug}/sections/{number}/", H(port, session=session), "")
+            for session, slug, number in seeded.sections
+        ],
+        "beat": [
+            (
+                "POST",
+                f"/courses/{slug}/sections/{number}/beat/",
+                {
+                    **H(port, session=session, post=True),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                urlencode([("csrfmiddlewaretoken", csrf)]),
+            )
             for session, slug, number in seeded.sections
         ],
         "booklet": [

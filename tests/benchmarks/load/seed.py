@@ -57,6 +57,7 @@ from courses.models import (
     Section,
     SectionRead,
 )
+from courses.models.content import count_words
 from courses.services.certificates import CODE_ALPHABET
 from courses.services.evaluation import evaluation_default_texts
 
@@ -346,6 +347,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             counts,
         )
         section_lines = []
+        words = count_words(BODY)
         for c in range(C):
             for s in range(SECTIONS):
                 section_ids[(c, s + 1)] = ids[Section] + c * SECTIONS + s
@@ -360,6 +362,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                         "",
                         None,
                         2025,
+                        words,
                     )
                 )
         _copy(
@@ -375,6 +378,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "audio",
                 "audio_duration",
                 "reviewed_year",
+                "word_count",
             ],
             section_lines,
             counts,
