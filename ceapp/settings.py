@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so it times and logs every response, redirects and errors included.
     "ceapp.logging.RequestLogMiddleware",
+    "courses.security.nul_byte_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -273,7 +274,11 @@ if REDIS_URL:
     }
     # "documents" holds rendered files (certificate PDFs), kept apart from the small
     # entries so the per-process fallback below can bound its memory on its own.
-    CACHES = {"default": redis_cache, "documents": {**redis_cache, "KEY_PREFIX": "documents"}}
+    CACHES = {
+        "default": redis_cache,
+        "documents": {**redis_cache, "KEY_PREFIX": "documents"},
+        "throttle": redis_cache,
+    }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -289,6 +294,12 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "documents",
             "OPTIONS": {"MAX_ENTRIES": 2_500},
+        },
+        # Counters every worker and app server must share (the verification throttle),
+        # in a table that `migrate` creates (courses.apps).
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ceapp_cache",
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -477,3 +477,52 @@ def test_gunicorn_serves_the_app_with_one_json_line_per_request(tmp_path):
     assert "Using worker: sync" in messages
     assert sum(message.startswith("Booting worker") for message in messages) == 2
     assert "Traceback" not in stderr
+
+
+def start_gunicorn(port, env):
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            fetch(f"http://127.0.0.1:{port}/healthz")
+            return server
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+
+
+def test_the_verification_throttle_holds_across_app_servers_without_redis(tmp_path):
+    """Two app servers on one database and no Redis, a client's guesses alternating
+    between them: the 21st unknown code is refused, as on one server."""
+    env = {
+        "PATH": os.environ["PATH"],
+        **PRODUCTION,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "1",  # static files as they are, without collectstatic
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path),
+        "GUNICORN_WORKERS": "1",
+    }
+    migrated = manage("migrate", "--noinput", **env)
+    assert migrated.returncode == 0, migrated.stderr
+    ports = [free_port(), free_port()]
+    servers = [start_gunicorn(port, env) for port in ports]
+    try:
+        codes = [f"ZZZZ-ZZZZ-{n:04d}".replace("0", "A") for n in range(22)]
+        statuses = [
+            fetch(f"http://127.0.0.1:{ports[n % 2]}/verify/{code}/")[0]
+            for n, code in enumerate(codes)
+        ]
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=30)
+
+    assert statuses == [404] * 20 + [429, 429]
