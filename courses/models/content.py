@@ -139,19 +139,15 @@ class Course(models.Model):
         help_text="Listed and open for enrolment. Unpublishing closes enrolment; learners "
         "already enrolled can finish until their completion deadline.",
     )
-    # The database holds the defaults of the fields below too (db_default), so rows
-    # written with SQL that does not name them (the load benchmark's COPY) get them.
     is_retired = models.BooleanField(
         "retired",
         default=False,
-        db_default=False,
         help_text="Withdrawn for good: never published again. Enrolled learners can still "
         "finish until their completion deadline.",
     )
     completion_months = models.PositiveSmallIntegerField(
         "completion deadline (months)",
         default=12,
-        db_default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Months from enrolment within which a learner must finish for credit.",
     )
@@ -167,20 +163,17 @@ class Course(models.Model):
     require_reading = models.BooleanField(
         "every section must be read before submitting",
         default=True,
-        db_default=True,
         help_text="A section counts as read once the learner has spent the share of its "
         "reading time set below on it, or declared it read without JavaScript.",
     )
     reading_share = models.PositiveSmallIntegerField(
         "share of reading time that counts a section read (%)",
         default=50,
-        db_default=50,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     reading_rate = models.PositiveSmallIntegerField(
         "reading rate (words per minute)",
         default=200,
-        db_default=200,
         validators=[MinValueValidator(50), MaxValueValidator(600)],
         help_text="Estimates each section's reading time and the course's study time.",
     )
@@ -195,7 +188,6 @@ class Course(models.Model):
         max_length=10,
         choices=FailedResultReveals.choices,
         default=FailedResultReveals.ITEMS,
-        db_default=FailedResultReveals.ITEMS,
     )
     # Bumped with every change to the course's sections, references, questions or
     # choices (see courses.signals); it keys the cached booklet and section content.
@@ -320,7 +312,7 @@ class Section(models.Model):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
-    word_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
     questions_per_attempt = models.PositiveSmallIntegerField(
         "questions drawn per attempt",
         null=True,
@@ -508,7 +500,6 @@ class Question(models.Model):
     is_retired = models.BooleanField(
         "retired",
         default=False,
-        db_default=False,
         help_text="Retired questions leave the answer booklet but keep graded answers intact.",
     )
 

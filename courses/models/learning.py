@@ -39,8 +39,8 @@ class Enrollment(models.Model):
     # (courses.services.reading.reading_beat): the last beat, the seconds credited in
     # all, and per section {"<section id>": seconds}.
     last_beat_at = models.DateTimeField(null=True, blank=True, editable=False)
-    tracked_seconds = models.PositiveIntegerField(default=0, db_default=0, editable=False)
-    section_seconds = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
+    tracked_seconds = models.PositiveIntegerField(default=0, editable=False)
+    section_seconds = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-enrolled_at"]
@@ -94,7 +94,7 @@ class SectionRead(models.Model):
     read_at = models.DateTimeField(auto_now_add=True)
     # Marked by the no-JavaScript "I have read this section" button rather than by
     # measured time; kept so the evidence says so.
-    self_declared = models.BooleanField(default=False, db_default=False)
+    self_declared = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -292,6 +292,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "max_attempts",
                 "shuffle_choices",
                 "is_published",
+                "is_retired",
+                "completion_months",
+                "released_on",
+                "content_review_on",
+                "require_reading",
+                "reading_share",
+                "reading_rate",
+                "min_minutes",
+                "failed_result_reveals",
                 "content_version",
                 "created_at",
                 "updated_at",
@@ -309,6 +318,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                     None,
                     False,
                     True,
+                    False,
+                    12,
+                    None,
+                    None,
+                    True,  # the learners below have read what they submit
+                    50,
+                    200,
+                    None,
+                    "items",
                     1,
                     _stamp(now),
                     _stamp(now),
@@ -363,6 +381,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                         None,
                         2025,
                         words,
+                        None,
                     )
                 )
         _copy(
@@ -379,6 +398,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "audio_duration",
                 "reviewed_year",
                 "word_count",
+                "questions_per_attempt",
             ],
             section_lines,
             counts,
@@ -726,12 +746,26 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             Enrollment,
-            ["id", "learner_id", "course_id", "enrolled_at", "passed_at", "completed_at"],
-            enrollment_lines,
+            [
+                "id",
+                "learner_id",
+                "course_id",
+                "enrolled_at",
+                "passed_at",
+                "completed_at",
+                "last_beat_at",
+                "tracked_seconds",
+                "section_seconds",
+            ],
+            (line + "\t\\N\t0\t{}" for line in enrollment_lines),  # no time tracked yet
             counts,
         )
         _copy(
-            cursor, SectionRead, ["id", "learner_id", "section_id", "read_at"], read_lines, counts
+            cursor,
+            SectionRead,
+            ["id", "learner_id", "section_id", "read_at", "self_declared"],
+            (line + "\tf" for line in read_lines),
+            counts,
         )
         _copy(
             cursor,
@@ -752,8 +786,9 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "pass_mark",
                 "passed",
                 "booklet_record",
+                "question_ids",
             ],
-            attempt_lines,
+            (line + "\t\\N" for line in attempt_lines),  # no question pools
             counts,
         )
         say(f"{len(enrollment_lines):,} enrollments, {len(attempt_lines):,} attempts")
@@ -768,8 +803,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             EvaluationResponse,
-            ["id", "enrollment_id", "minutes_spent", "comments", "submitted_at"],
-            response_lines,
+            ["id", "enrollment_id", "minutes_spent", "comments", "submitted_at", "tracked_minutes"],
+            (line + "\t\\N" for line in response_lines),
             counts,
         )
         _copy(
