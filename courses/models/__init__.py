@@ -34,6 +34,7 @@ from .learning import (
     EvaluationResponse,
     SectionRead,
 )
+from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
     "Answer",
@@ -55,6 +56,8 @@ __all__ = [
     "FailedResultReveals",
     "Level",
     "LicenseType",
+    "OutboundEmail",
+    "OutboundEmailStatus",
     "ProviderSettings",
     "Question",
     "QuestionKind",
