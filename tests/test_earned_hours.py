@@ -404,3 +404,49 @@ def test_each_reveal_setting_shows_only_what_it_allows(
     assert ("Question stem 2?" in page) is shows_item
     assert ("Review Section 2" in page or "Section 2: Section title" in page) is shows_section
     assert "Correct answer" not in page
+
+
+def test_staff_retire_a_course_in_the_admin_and_it_cannot_be_published_again(admin_client):
+    course = booklet_course(1)
+    changelist = reverse("admin:courses_course_changelist")
+
+    retired = admin_client.post(
+        changelist, {"action": "retire", "_selected_action": [course.pk]}, follow=True
+    )
+    republished = admin_client.post(
+        changelist, {"action": "publish", "_selected_action": [course.pk]}, follow=True
+    )
+
+    course.refresh_from_db()
+    assert "Retired 1 course(s)." in retired.content.decode()
+    assert "was not published: The course is retired." in republished.content.decode()
+    assert (course.is_retired, course.is_published) == (True, False)
+    assert course.history.first().is_retired is True  # the change is in the audit trail
+
+
+def test_item_analysis_counts_each_pooled_question_where_it_was_asked():
+    """Six learners each get 2 of section 1's 4 questions: 12 answers spread over the pool,
+    each question counted exactly as often as attempts asked it."""
+    from courses.selectors.reports import item_analysis
+
+    course = booklet_course(4, sections=1)
+    course.sections.update(questions_per_attempt=2)
+    asked = []
+    for _ in range(6):
+        attempt = attempt_start(enrollment=EnrollmentFactory(course=course))
+        answers = booklet_answers(course)
+        attempt_submit(
+            attempt=attempt,
+            answers={k: v for k, v in answers.items() if int(k) in attempt.question_ids},
+        )
+        asked += attempt.question_ids
+
+    items = item_analysis(course=course, learners=6)
+
+    by_number = {item.number: item for item in items}
+    numbers = dict(course.sections.get().questions.values_list("pk", "number"))
+    assert sum(item.answered for item in items) == 12
+    for pk, number in numbers.items():
+        answered = by_number[number].answered if number in by_number else 0
+        assert answered == asked.count(pk)
+    assert all(item.difficulty == 100.0 for item in items)
