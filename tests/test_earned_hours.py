@@ -317,6 +317,20 @@ def test_no_certificate_after_the_content_review_date(learner):
         attempt_start(enrollment=enrollment)
 
 
+def test_opening_the_booklet_after_the_deadline_says_why_instead_of_failing(learner_client):
+    course = booklet_course(1, completion_months=1)
+    enrollment = EnrollmentFactory(learner=learner_client.user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        enrolled_at=timezone.now() - timedelta(days=40)
+    )
+
+    response = learner_client.get(reverse("courses:booklet", args=[course.slug]), follow=True)
+
+    assert response.redirect_chain[-1][0] == course.get_absolute_url()
+    assert "completion deadline for this course passed on" in text_of(response)
+    assert not Attempt.objects.exists()
+
+
 def test_a_course_shows_its_release_and_content_review_dates(client):
     course = booklet_course(1, released_on="2026-01-15", content_review_on="2029-01-15")
 

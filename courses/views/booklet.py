@@ -105,7 +105,11 @@ def booklet(request, slug):
         if latest:  # its results page offers the retake
             return redirect(latest)
         # The first attempt opens with the booklet; later ones start from a retake (POST).
-        attempt = attempt_start(enrollment=enrollment)
+        try:
+            attempt = attempt_start(enrollment=enrollment)
+        except AttemptNotAllowed as refusal:  # e.g. past the completion deadline
+            messages.error(request, str(refusal))
+            return redirect(enrollment.course)
     course = enrollment.course
     booklet = booklet_build(
         attempt=attempt, course=course, questions=attempt_questions(attempt=attempt, course=course)
