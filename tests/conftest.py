@@ -1,8 +1,6 @@
 import pytest
 from django.core.cache import caches
 
-from courses.selectors.learning import booklet_cache_clear
-from courses.views.catalog import section_content_cache_clear
 from tests.factories import StaffFactory, UserFactory
 
 
@@ -16,10 +14,7 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next:
-    # not the booklets and section contents each process keeps, nor the shared caches.
-    booklet_cache_clear()
-    section_content_cache_clear()
+    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next.
     for cache in caches.all():
         cache.clear()
 

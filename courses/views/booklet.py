@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.content_cache import booklet_questions
 from courses.forms.booklet import BookletForm, EvaluationForm, is_record_id
 from courses.models import Course
 from courses.selectors.learning import (
@@ -19,7 +20,6 @@ from courses.selectors.learning import (
     attempt_latest_graded,
     attempt_results,
     booklet_build,
-    booklet_questions,
     learner_attempts,
     learner_enrollment,
 )
