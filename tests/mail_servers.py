@@ -6,6 +6,7 @@ tests/conftest.py wraps each in a fixture.
 """
 
 import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -124,6 +125,8 @@ class SmtpServer:
     """
 
     def __init__(self, port: int | None = None):
+        # aiosmtpd logs every command it receives at INFO; only its warnings matter here.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.port = port or free_port()
         self.deliveries: list[Delivery] = []
         self.lock = threading.Lock()
@@ -234,8 +237,9 @@ class CeleryWorker:
     environment it runs with (database, broker, SMTP server, timeouts).
     """
 
-    def __init__(self, *, env: dict, log_dir: Path, concurrency: int = 1):
+    def __init__(self, *, env: dict, log_dir: Path, concurrency: int = 1, niceness: int = 0):
         self.env = env
+        self.niceness = niceness
         self.name = f"test-{uuid.uuid4().hex[:8]}@{HOST}"
         self.log = Path(log_dir) / f"worker-{self.name.split('@')[0]}.log"
         self.concurrency = concurrency
@@ -245,6 +249,7 @@ class CeleryWorker:
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(  # noqa: S603
             [
+                *(["nice", "-n", str(self.niceness)] if self.niceness else []),  # nice execs
                 str(Path(sys.executable).parent / "celery"),
                 "-A",
                 "ceapp",

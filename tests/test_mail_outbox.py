@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ceapp.celery import app as celery_app
 from courses.models import OutboundEmail, OutboundEmailStatus
 from courses.selectors.mail import outbox_health
 from courses.services.certificates import certificate_issue
@@ -159,6 +160,12 @@ def test_it_gives_up_after_the_last_attempt(smtp, settings, django_capture_on_co
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmailStatus.FAILED, 2)
     assert "Connection refused" in email.last_error
+
+
+def test_beat_schedules_the_sweep_every_five_minutes():
+    [(name, entry)] = celery_app.conf.beat_schedule.items()
+    assert (name, entry["schedule"]) == ("outbox-sweep", 300.0)
+    assert celery_app.tasks[entry["task"]] is outbox_sweep._get_current_object()
 
 
 def test_retry_delay_doubles_up_to_its_cap(settings):
