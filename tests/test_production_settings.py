@@ -71,12 +71,56 @@ def postgres_url():
 # --- Settings from the environment ---------------------------------------------
 
 
-def test_no_environment_means_development():
+def test_a_fresh_process_without_environment_has_debug_off():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)",
+        ],
+        cwd=ROOT,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["False", "True", "True"]
+
+
+def test_no_environment_means_the_production_profile_with_local_defaults():
     s = load(SETTINGS)
 
+    assert s["DEBUG"] is False
+    assert s["SECURE_SSL_REDIRECT"] is True
+    assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_without_a_secret_key_and_debug_off_each_process_makes_up_its_own():
+    first, second = load(SETTINGS)["SECRET_KEY"], load(SETTINGS)["SECRET_KEY"]
+
+    assert first != second  # nothing published, nothing shared
+    assert first != load(SETTINGS, DEBUG="1")["SECRET_KEY"]
+    assert len(first) >= 50
+
+
+def test_development_is_debug_on_explicitly():
+    s = load(SETTINGS, DEBUG="1")
+
     assert s["DEBUG"] is True
+    assert "SECURE_SSL_REDIRECT" not in s
     assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert s["STORAGES"]["staticfiles"]["BACKEND"].endswith(".StaticFilesStorage")
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
@@ -98,7 +142,7 @@ def test_production_environment_turns_on_https_and_postgresql():
     assert s["CSRF_COOKIE_SECURE"] is True
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     db = s["DATABASES"]["default"]
-    assert db["ENGINE"] == "ceapp.postgresql"  # Django's, with a cheaper health check
+    assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["OPTIONS"]["server_side_binding"] is True  # so repeated queries get prepared
     assert db["HOST"] == "db.internal"
     assert db["CONN_MAX_AGE"] == 60
@@ -136,16 +180,15 @@ def test_templates_are_compiled_once_per_process():
     assert engine.get_template("base.html") is engine.get_template("base.html")
 
 
-def test_debug_off_without_a_secret_key_is_refused():
+def test_the_deploy_check_fails_without_a_secret_key():
     env = {**PRODUCTION}
     del env["SECRET_KEY"]
 
-    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
-        load(SETTINGS, **env)
+    result = manage("check", "--deploy", **env)  # at the default level: this is an error
 
-    result = manage("check", **env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "ceapp.E001" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
 
 
 # --- manage.py check --deploy ----------------------------------------------------
@@ -232,7 +275,7 @@ REQUESTS_SCRIPT = textwrap.dedent(
     import json, os, django, psycopg
     django.setup()
     from django.core import signals
-    from django.db import connection
+    from django.db import connection, connections
 
     def request():
         signals.request_started.send(sender=None)
@@ -248,7 +291,12 @@ REQUESTS_SCRIPT = textwrap.dedent(
             # Returns once the backend has gone, as after a restart.
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     after = request()
-    print(json.dumps({"before": before, "after": after, "pool": connection.pool is not None}))
+    print(json.dumps({
+        "before": before,
+        "after": after,
+        "pool": connection.pool is not None,
+        "backend": type(connections["default"]).__module__,
+    }))
     """
 )
 
@@ -276,6 +324,7 @@ def test_postgresql_connections_are_reused_and_recover(env, most_backends):
     assert result.returncode == 0, result.stderr
 
     seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["backend"] == "django.db.backends.postgresql.base"  # Django's own
     assert seen["pool"] is ("DB_POOL" in env)
     assert len(set(seen["before"])) <= most_backends
     assert seen["after"] not in seen["before"]
@@ -404,6 +453,14 @@ def test_email_over_implicit_ssl():
 
 
 # --- gunicorn ---------------------------------------------------------------------------
+
+
+def test_gunicorn_logs_through_the_settings_logging_dict():
+    conf, settings = load(GUNICORN_CONF, LOG_LEVEL="WARNING"), load(SETTINGS, LOG_LEVEL="WARNING")
+
+    assert conf["logconfig_dict"] == settings["LOGGING"]
+    assert settings["LOGGING"]["root"]["level"] == "WARNING"
+    assert settings["LOGGING"]["loggers"]["gunicorn.access"]["handlers"] == []
 
 
 def test_gunicorn_defaults():
