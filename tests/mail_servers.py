@@ -85,7 +85,11 @@ class _Handler:
         owner = self.owner
         if owner.fault == Fault.HANG:
             owner.hung += 1
-            await asyncio.Event().wait()  # forever: the client times out and leaves
+            started = time.monotonic()
+            try:
+                await asyncio.Event().wait()  # forever: the client times out and leaves
+            finally:  # cancelled when the client closes the connection
+                owner.held.append(time.monotonic() - started)
         if owner.fault == Fault.TEMPFAIL:
             owner.deferred += 1
             return "451 4.3.0 Mailbox busy, try again later"
@@ -121,7 +125,8 @@ class SmtpServer:
     """aiosmtpd on a free loopback port; set `fault` to change how it answers.
 
     `deliveries` lists the messages it accepted (answered 250), which is what a mail
-    server counts as delivered; `hung`, `dropped` and `deferred` count the faults served.
+    server counts as delivered; `hung`, `dropped` and `deferred` count the faults served,
+    and `held` how many seconds each client stayed on a hung connection.
     """
 
     def __init__(self, port: int | None = None):
@@ -131,6 +136,7 @@ class SmtpServer:
         self.deliveries: list[Delivery] = []
         self.lock = threading.Lock()
         self.hung = self.dropped = self.deferred = 0
+        self.held: list[float] = []
         self._fault = Fault.ACCEPT
         self._controller = None
 
