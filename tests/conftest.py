@@ -74,6 +74,19 @@ def smtp_server():
     server.stop()
 
 
+@pytest.fixture
+def smtp_mail(settings, smtp_server):
+    """Email through the outbox, its task run in this process (as without a broker),
+    delivered over SMTP to `smtp_server`; read what arrived in `smtp_server.deliveries`.
+    Works for live-server browser tests too: the server thread runs the task."""
+    settings.EMAIL_BACKEND = "courses.mail.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    return smtp_server
+
+
 @pytest.fixture(scope="session")
 def redis_broker():
     """A private redis-server for the task tests' queues (never the shared one)."""
