@@ -324,8 +324,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Tasks (Celery; ceapp/celery.py). The broker is CELERY_BROKER_URL (redis:// or a
 # RabbitMQ amqp://), else REDIS_URL. With neither, nothing needs installing: tasks run
-# in the process that queues them, after commit (development only; the deploy check
-# warns when DEBUG is off).
+# in the process that queues them, after commit (development only: check --deploy
+# warns, courses.W001).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # A message is acknowledged when its task has finished, not when a worker takes it, and
