@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "ceapp.logging.RequestLogMiddleware",
     "courses.security.nul_byte_middleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "courses.security.content_security_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
