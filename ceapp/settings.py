@@ -295,10 +295,14 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Email: printed to the console unless EMAIL_HOST names an SMTP server.
+# Email. Every message goes through the outbox (courses.mail.OutboxBackend): it is
+# saved as a row in the sender's transaction and a task sends it after commit, with
+# retries, through EMAIL_DELIVERY_BACKEND: SMTP when EMAIL_HOST names a server,
+# otherwise the console.
+EMAIL_BACKEND = "courses.mail.OutboxBackend"
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
+EMAIL_DELIVERY_BACKEND = env.str(
+    "EMAIL_DELIVERY_BACKEND",
     default="django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
@@ -308,9 +312,46 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Seconds per SMTP step (connect, each command); a hung server costs a task this much.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+# A failed send is retried after EMAIL_RETRY_DELAY seconds, doubling up to
+# EMAIL_RETRY_DELAY_MAX; after EMAIL_MAX_ATTEMPTS tries (about 2 hours) it is marked failed.
+EMAIL_RETRY_DELAY = env.float("EMAIL_RETRY_DELAY", default=30)
+EMAIL_RETRY_DELAY_MAX = env.float("EMAIL_RETRY_DELAY_MAX", default=900)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CE Office <ce@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# Tasks (Celery; ceapp/celery.py). The broker is CELERY_BROKER_URL (redis:// or a
+# RabbitMQ amqp://), else REDIS_URL. With neither, nothing needs installing: tasks run
+# in the process that queues them, after commit (development only: check --deploy
+# warns, courses.W001).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A message is acknowledged when its task has finished, not when a worker takes it, and
+# one whose worker died is handed out again: to another worker at once when a pool
+# process dies, or after the visibility timeout (Redis) or the lost connection
+# (RabbitMQ) when the whole worker does. Tasks are idempotent, so a second run is harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # the outbox row is the result
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis only: an unacknowledged message goes back to the queue after this many
+    # seconds. Longer than any task and any retry delay, or a task would run twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues mail while the broker is down waits at most about a second;
+# its rows stay in the outbox and the sweep queues them again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON log lines
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "courses.tasks.outbox_sweep", "schedule": 300.0},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -38,6 +38,7 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://ce.example.org",
     "DATABASE_URL": "postgres://ce:pw@db.internal:5432/ce",
     "SITE_URL": "https://ce.example.org",
+    "CELERY_BROKER_URL": "redis://queue.internal:6379/0",
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -100,7 +101,8 @@ def test_no_environment_means_the_production_profile_with_local_defaults():
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_without_a_secret_key_and_debug_off_each_process_makes_up_its_own():
@@ -122,7 +124,10 @@ def test_development_is_debug_on_explicitly():
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    # Nothing to install: tasks run in the process that queues them.
+    assert s["CELERY_TASK_ALWAYS_EAGER"] is True
 
 
 def test_production_environment_turns_on_https_and_postgresql():
@@ -203,6 +208,48 @@ def test_deploy_check_fails_on_a_weak_secret_key():
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_deploy_check_warns_when_no_broker_would_send_mail_in_the_request():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CELERY_BROKER_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert "courses.W001" in result.stdout + result.stderr
+    assert "No task broker" in result.stdout + result.stderr
+
+
+# --- Task queue ---------------------------------------------------------------------
+
+
+def test_tasks_use_redis_url_as_broker_with_late_acks_and_a_visibility_timeout():
+    s = load(
+        SETTINGS,
+        **{k: v for k, v in PRODUCTION.items() if k != "CELERY_BROKER_URL"},
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+
+    assert s["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
+    assert s["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert s["CELERY_TASK_ACKS_LATE"] is True
+    assert s["CELERY_TASK_REJECT_ON_WORKER_LOST"] is True
+    assert s["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    assert s["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] == 3600
+    assert s["CELERY_BEAT_SCHEDULE"]["outbox-sweep"]["task"] == "courses.tasks.outbox_sweep"
+
+
+def test_celery_broker_url_takes_rabbitmq_before_redis_url():
+    s = load(
+        SETTINGS,
+        **{
+            **PRODUCTION,
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "CELERY_BROKER_URL": "amqp://ce:pw@mq.internal:5672//",
+        },
+    )
+
+    assert s["CELERY_BROKER_URL"] == "amqp://ce:pw@mq.internal:5672//"
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
 
 
 # --- Database connections --------------------------------------------------------
@@ -391,7 +438,8 @@ def test_email_host_selects_smtp_with_tls():
         SETTINGS, EMAIL_HOST="smtp.example.org", EMAIL_HOST_USER="ce", EMAIL_HOST_PASSWORD="pw"
     )
 
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (s["EMAIL_HOST"], s["EMAIL_PORT"]) == ("smtp.example.org", 587)
     assert (s["EMAIL_USE_TLS"], s["EMAIL_USE_SSL"]) == (True, False)
     assert (s["EMAIL_HOST_USER"], s["EMAIL_HOST_PASSWORD"]) == ("ce", "pw")
