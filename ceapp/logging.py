@@ -59,7 +59,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request.request_id)
         start = time.perf_counter()

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "ceapp.logging.RequestLogMiddleware",
     "courses.security.nul_byte_middleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "courses.security.content_security_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,7 +163,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # a clinician out from afar. The admin login goes through the same backend.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "courses.auth.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -324,8 +324,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Tasks (Celery; ceapp/celery.py). The broker is CELERY_BROKER_URL (redis:// or a
 # RabbitMQ amqp://), else REDIS_URL. With neither, nothing needs installing: tasks run
-# in the process that queues them, after commit (development only; the deploy check
-# warns when DEBUG is off).
+# in the process that queues them, after commit (development only: check --deploy
+# warns, courses.W001).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # A message is acknowledged when its task has finished, not when a worker takes it, and

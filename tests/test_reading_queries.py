@@ -34,11 +34,12 @@ COURSE_QUERIES_ANONYMOUS = 4
 ENROLLMENT_SUMMARY_QUERIES = 1
 COURSE_QUERIES_LOGGED_IN = AUTH + 4 + ENROLLMENT_SUMMARY_QUERIES
 
-# Section with its course, neighbours, the viewer's read mark and its content version.
+# Section with its course (and its content version) and the viewer's read mark.
 SECTION_QUERIES_ANONYMOUS = 1
 # The first view of a content version renders the section's content (section text +
-# references + active questions) and caches it; later views read it from the cache.
-SECTION_CONTENT_QUERIES = 3
+# references + active questions + previous section + next section) and caches it;
+# later views read it from the cache.
+SECTION_CONTENT_QUERIES = 5
 # Viewing writes nothing: reading.js's beats mark a section read (tests/test_earned_hours.py).
 SECTION_QUERIES_LOGGED_IN = AUTH + 1
 

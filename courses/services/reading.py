@@ -3,32 +3,25 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from courses.models import Enrollment, Section, SectionRead
 
-_MARK_READ_SQL = (
-    f"INSERT INTO {SectionRead._meta.db_table} (learner_id, section_id, read_at, self_declared) "  # noqa: S608  # nosec B608
-    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
-)
 
-
+@transaction.atomic
 def section_mark_read(*, learner, section: Section, self_declared: bool = False) -> None:
     """Record that the learner has read the section; marking it again changes nothing.
 
     Marked by reading_beat once enough time was spent on it, or self-declared by the
-    no-JavaScript "I have read this section" button.
-
-    One INSERT that ignores the unique (learner, section) conflict, so a revisit
-    changes nothing and two tabs cannot race. A single statement is atomic on its own;
-    written out because the ORM's bulk_create(ignore_conflicts=True) wraps it in a
-    transaction, a BEGIN and a COMMIT round trip more on the most visited page.
+    no-JavaScript "I have read this section" button. The unique (learner, section)
+    constraint settles two tabs racing.
     """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_MARK_READ_SQL, [learner.pk, section.pk, now, self_declared])
+    SectionRead.objects.bulk_create(
+        [SectionRead(learner=learner, section=section, self_declared=self_declared)],
+        ignore_conflicts=True,
+    )
 
 
 # The most one beat credits is its interval (settings.READING_BEAT_SECONDS) and this

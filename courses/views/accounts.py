@@ -25,7 +25,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="courses.auth.UserBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account is ready.")
         return redirect(_safe_next(request) or "courses:catalog")
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.content_cache import booklet_questions
 from courses.forms.booklet import BookletForm, EvaluationForm, is_record_id
 from courses.models import Course
 from courses.selectors.learning import (
@@ -111,9 +112,8 @@ def booklet(request, slug):
             messages.error(request, str(refusal))
             return redirect(enrollment.course)
     course = enrollment.course
-    booklet = booklet_build(
-        attempt=attempt, course=course, questions=attempt_questions(attempt=attempt, course=course)
-    )
+    questions = attempt_questions(attempt=attempt, questions=booklet_questions(course=course))
+    booklet = booklet_build(attempt=attempt, course=course, questions=questions)
     return render(
         request,
         "courses/booklet.html",
@@ -136,7 +136,9 @@ def _booklet_post(request, slug):
     if attempt.is_graded:
         return _already_graded(request, attempt)
     enrollment = attempt.enrollment
-    questions = attempt_questions(attempt=attempt, course=enrollment.course)
+    questions = attempt_questions(
+        attempt=attempt, questions=booklet_questions(course=enrollment.course)
+    )
     form = BookletForm(request.POST, questions=questions)
     if not form.is_valid():
         return _invalid(request, slug, form.error_messages)

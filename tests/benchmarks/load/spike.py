@@ -395,7 +395,8 @@ def spike_on(
         database_url=database_url, broker_url=redis.url, smtp_port=smtp.port, base=env
     )
     env = {**env, "CELERY_BROKER_URL": redis.url}
-    worker = mail_servers.CeleryWorker(env=mail_env, log_dir=work)
+    # Below the app servers' priority, as mail is background work: pages come first.
+    worker = mail_servers.CeleryWorker(env=mail_env, log_dir=work, niceness=10)
     servers = [
         common.AppServer(port=port, env=env, workers=workers, log=work / f"gunicorn-{port}.log")
         for port in ports
