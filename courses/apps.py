@@ -14,7 +14,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import signals  # noqa: F401  (connects the receivers)
+        from courses import security, signals  # noqa: F401  (connects the receivers)
 
         # After auth has created this app's permissions (auth comes first in INSTALLED_APPS).
         post_migrate.connect(_staff_groups, sender=self, dispatch_uid="courses.staff_groups")

@@ -4,6 +4,7 @@ from django.core.cache import caches
 from courses.selectors.learning import booklet_cache_clear
 from courses.views.catalog import section_content_cache_clear
 from tests.factories import StaffFactory, UserFactory
+from tests.second_factor import force_login_with_second_factor
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +43,13 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor the admin asks staff for."""
+    return force_login_with_second_factor(client, admin_user)
+
+
+@pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    force_login_with_second_factor(client, staff)
     client.user = staff
     return client
