@@ -35,15 +35,13 @@ class StaffSecondFactorMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.guarded = None
 
     def __call__(self, request):
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if self.guarded is None:  # reversed on the first request, once the URLs load
-            self.guarded = (reverse("admin:index"), reverse("courses:report_index"))
-        if not request.path.startswith(self.guarded):
+        match = request.resolver_match
+        if not (match.namespaces[:1] == ["admin"] or match.route.startswith("staff/")):
             return None
         user = request.user
         if not (user.is_authenticated and user.is_staff) or second_factor_used(request):
