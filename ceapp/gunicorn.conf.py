@@ -16,6 +16,8 @@ then pair it with DB_POOL=1 so the threads share a few connections.
 import multiprocessing
 import os
 
+from ceapp.logging import logging_config
+
 wsgi_app = "ceapp.wsgi:application"
 
 # Where to listen: GUNICORN_BIND wins ("unix:/run/ceapp.sock" or "10.0.0.11:8000"),
@@ -70,28 +72,11 @@ def when_ready(server):
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
 
-# The app writes one JSON line per request itself (ceapp.logging), so gunicorn's
-# access log stays off. gunicorn's own messages (start, worker restarts, timeouts) go
-# to stdout as JSON lines too, through the same formatter.
+# The app writes one JSON line per request itself, so gunicorn's access log stays off;
+# gunicorn's own messages (start, worker restarts, timeouts) are JSON lines too.
 accesslog = None
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "ceapp.logging.JsonFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {"level": "INFO", "handlers": ["console"]},
-    "loggers": {
-        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False},
-        "gunicorn.access": {"handlers": [], "propagate": False},
-    },
-}
+logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
 
 # Which proxies may tell gunicorn that the client's connection was HTTPS
 # (X-Forwarded-Proto). Only list your load balancer or nginx addresses, comma

@@ -1,9 +1,9 @@
-"""The request log: one structured line per request, on stdout.
+"""Logging: one JSON object per line on stdout, and one line per request.
 
 RequestLogMiddleware times each request and logs method, path, status, duration,
-user id and request id on the "ceapp.request" logger; JsonFormatter (used by
-settings.LOGGING for every logger) writes each record as one JSON object per line.
-gunicorn's own access log stays off, so each request is logged exactly once.
+user id and request id on the "ceapp.request" logger. logging_config() is the one
+configuration, Django's LOGGING and gunicorn's logconfig_dict alike: JsonFormatter for
+every logger, and gunicorn's access log off, so each request is logged exactly once.
 """
 
 import json
@@ -32,12 +32,34 @@ _SECRET_PATHS = {"account_reset_password_from_key", "account_confirm_email"}
 _SKIPPED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "request"}
 
 
+def logging_config(level: str) -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "ceapp.logging.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # gunicorn sets this one's level from its loglevel setting.
+            "gunicorn.error": {"handlers": ["console"], "propagate": False},
+            "gunicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request.request_id)
         start = time.perf_counter()

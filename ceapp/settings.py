@@ -1,44 +1,36 @@
-"""One settings module, configured from the environment.
+"""One settings module, configured from the environment (django-environ).
 
-With no environment at all the app runs for development: DEBUG on, SQLite,
-media on the local disk. Production sets DEBUG=0 and at least SECRET_KEY,
-ALLOWED_HOSTS and DATABASE_URL; see README "Running in production".
+With no environment at all DEBUG is off: a deploy that forgets a variable gets the
+production profile, never debug pages. Development sets DEBUG=1 (the README's Quick
+start does); production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see
+README "Running in production".
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
+
+from ceapp.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
 
+DEBUG = env.bool("DEBUG", default=False)
 
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", True)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  # nosec B105
+elif not SECRET_KEY:
+    # Never a key anyone has seen: a new one per process. Sessions and signed links then
+    # last only as long as the process and work on no other server, and
+    # `check --deploy` fails (courses.checks), so this is never mistaken for a setup.
+    SECRET_KEY = "django-insecure-" + get_random_secret_key()
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,8 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so it times and logs every response, redirects and errors included.
     "ceapp.logging.RequestLogMiddleware",
+    "courses.security.nul_byte_middleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "courses.security.content_security_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,32 +110,28 @@ TEMPLATES = [
 # many threads (or servers) would otherwise each hold one. The two cannot be combined,
 # so the pool forces CONN_MAX_AGE to 0 (the connection goes back to the pool after
 # each request).
-DB_POOL = env_bool("DB_POOL", False)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=0 if DB_POOL else int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
-        conn_health_checks=True,
-    )
-}
+DB_POOL = env.bool("DB_POOL", default=False)
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"].update(
+    CONN_MAX_AGE=0 if DB_POOL else env.int("CONN_MAX_AGE", default=0 if DEBUG else 60),
+    CONN_HEALTH_CHECKS=True,
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip (see its docstring).
-    DATABASES["default"]["ENGINE"] = "ceapp.postgresql"
     # Parameters travel apart from the SQL, and psycopg prepares a query the fifth time
     # a connection runs it: PostgreSQL then skips parsing and planning the page queries
     # that every request repeats. Behind PgBouncer in transaction mode, which cannot
     # keep prepared statements, set DB_PREPARED_STATEMENTS=0.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
-        prepare_threshold=5 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
+        prepare_threshold=5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None,
     )
 if DB_POOL:
-    if DATABASES["default"]["ENGINE"] != "ceapp.postgresql":
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DB_POOL=1 needs a PostgreSQL DATABASE_URL.")
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),
-        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 4)),
-        "timeout": int(os.environ.get("DB_POOL_TIMEOUT", 10)),
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+        "timeout": env.int("DB_POOL_TIMEOUT", default=10),
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once, so the dev server and tests behave.
@@ -169,7 +158,7 @@ LOGOUT_REDIRECT_URL = "courses:catalog"
 # address from the right (anything further left is whatever the client sent). 0: no
 # proxy, the peer address is the client. Used by rate limits, the request log and
 # verification.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Accounts (django-allauth): email is the login. Sign-up, login, email verification and
@@ -225,34 +214,38 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
+TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
 
 # Static files: whitenoise serves compressed, hashed files.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers and crawlers ask for at the site root (favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Media: local disk by default, any S3-compatible store with MEDIA_STORAGE=s3.
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
 
 if MEDIA_STORAGE == "s3":
     # Keys come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables
     # (or an instance role), read by boto3 itself. Media URLs point at the bucket,
     # which answers Range requests, so audio seeks without the app in the way.
-    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    region = env.str("AWS_S3_REGION_NAME", default="") or None
+    if not bucket:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "bucket_name": bucket,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": region,
             # Signature v4: the only one newer AWS regions and most S3-compatible stores accept.
-            "signature_version": os.environ.get("AWS_S3_SIGNATURE_VERSION", "s3v4"),
+            "signature_version": env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
@@ -263,7 +256,6 @@ if MEDIA_STORAGE == "s3":
         endpoint = urlsplit(default_storage["OPTIONS"]["endpoint_url"])
         MEDIA_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}"]
     else:
-        bucket, region = os.environ["AWS_STORAGE_BUCKET_NAME"], os.environ.get("AWS_S3_REGION_NAME")
         MEDIA_ORIGINS = [f"https://{bucket}.s3.amazonaws.com"]
         if region:
             MEDIA_ORIGINS.append(f"https://{bucket}.s3.{region}.amazonaws.com")
@@ -285,7 +277,7 @@ STORAGES = {
 }
 
 # Uploaded audio is capped; the cap is checked again by the audio validator.
-AUDIO_MAX_BYTES = int(os.environ.get("AUDIO_MAX_BYTES", 50 * 1024 * 1024))
+AUDIO_MAX_BYTES = env.int("AUDIO_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -294,7 +286,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # and sessions are "cached_db": read from Redis, written through to the database, so a
 # Redis restart or eviction logs nobody out. A Redis outage is logged and degrades to
 # the database instead of failing requests (IGNORE_EXCEPTIONS, short timeouts).
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     redis_cache = {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -307,7 +299,11 @@ if REDIS_URL:
     }
     # "documents" holds rendered files (certificate PDFs), kept apart from the small
     # entries so the per-process fallback below can bound its memory on its own.
-    CACHES = {"default": redis_cache, "documents": {**redis_cache, "KEY_PREFIX": "documents"}}
+    CACHES = {
+        "default": redis_cache,
+        "documents": {**redis_cache, "KEY_PREFIX": "documents"},
+        "throttle": redis_cache,
+    }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -324,33 +320,80 @@ else:
             "LOCATION": "documents",
             "OPTIONS": {"MAX_ENTRIES": 2_500},
         },
+        # Counters every worker and app server must share (the verification throttle),
+        # in a table that `migrate` creates (courses.apps).
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ceapp_cache",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Email: printed to the console unless EMAIL_HOST names an SMTP server.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+# Email. Every message goes through the outbox (courses.mail.OutboxBackend): it is
+# saved as a row in the sender's transaction and a task sends it after commit, with
+# retries, through EMAIL_DELIVERY_BACKEND: SMTP when EMAIL_HOST names a server,
+# otherwise the console.
+EMAIL_BACKEND = "courses.mail.OutboxBackend"
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_DELIVERY_BACKEND = env.str(
+    "EMAIL_DELIVERY_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not env_bool("EMAIL_USE_SSL", False))
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CE Office <ce@localhost>")
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+# Seconds per SMTP step (connect, each command); a hung server costs a task this much.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+# A failed send is retried after EMAIL_RETRY_DELAY seconds, doubling up to
+# EMAIL_RETRY_DELAY_MAX; after EMAIL_MAX_ATTEMPTS tries (about 2 hours) it is marked failed.
+EMAIL_RETRY_DELAY = env.float("EMAIL_RETRY_DELAY", default=30)
+EMAIL_RETRY_DELAY_MAX = env.float("EMAIL_RETRY_DELAY_MAX", default=900)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CE Office <ce@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# Tasks (Celery; ceapp/celery.py). The broker is CELERY_BROKER_URL (redis:// or a
+# RabbitMQ amqp://), else REDIS_URL. With neither, nothing needs installing: tasks run
+# in the process that queues them, after commit (development only: check --deploy
+# warns, courses.W001).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A message is acknowledged when its task has finished, not when a worker takes it, and
+# one whose worker died is handed out again: to another worker at once when a pool
+# process dies, or after the visibility timeout (Redis) or the lost connection
+# (RabbitMQ) when the whole worker does. Tasks are idempotent, so a second run is harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # the outbox row is the result
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis only: an unacknowledged message goes back to the queue after this many
+    # seconds. Longer than any task and any retry delay, or a task would run twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues mail while the broker is down waits at most about a second;
+# its rows stay in the outbox and the sweep queues them again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON log lines
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "courses.tasks.outbox_sweep", "schedule": 300.0},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Shown in the footer and on certificates unless the admin sets its own.
-SITE_NAME = os.environ.get("SITE_NAME", "Helping Professions CE")
+SITE_NAME = env.str("SITE_NAME", default="Helping Professions CE")
 MFA_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page is ever framed; the admin's related-object popups are windows, not frames.
@@ -379,27 +422,13 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Everything goes to stdout as one JSON object per line; the request log
-# (ceapp.logging.RequestLogMiddleware) adds one line per request.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "ceapp.logging.JsonFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Every record as one JSON line on stdout; gunicorn.conf.py uses the same dict.
+LOGGING = logging_config(env.str("LOG_LEVEL", default="INFO"))

@@ -17,6 +17,8 @@ from django.core.cache import caches
 from django.template import engines
 from django.urls import get_resolver
 
+from ceapp.celery import app as celery_app
+
 
 def warm_up() -> None:
     """Import the URLconf, the cache, auth and context processor modules, build the
@@ -33,4 +35,15 @@ def warm_up() -> None:
         # Imports the backend (django-redis and redis-py); the object is dropped, since
         # nothing that may hold a connection should cross the fork.
         caches.create_connection(alias)
+    warm_up_tasks()
     gc.freeze()
+
+
+def warm_up_tasks() -> None:
+    """Find the tasks, build their routes and import the broker's transport (kombu with
+    redis-py or py-amqp: about half a second, once), so the first request that queues
+    an email does not pay for it. No connection is opened."""
+    celery_app.tasks  # noqa: B018  # finalizes the app: autodiscovers courses.tasks
+    celery_app.amqp.router  # noqa: B018
+    if not celery_app.conf.task_always_eager:
+        celery_app.connection_for_write().transport  # noqa: B018

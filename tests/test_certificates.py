@@ -13,6 +13,8 @@ from courses.models import (
     Certificate,
     CertificateEventKind,
     CertificateStatus,
+    OutboundEmail,
+    OutboundEmailStatus,
     ProviderSettings,
     ReissueRequestStatus,
 )
@@ -166,14 +168,17 @@ def test_code_collision_is_retried(monkeypatch):
 # Email ---------------------------------------------------------------------
 
 
-def test_certificate_ready_email_is_sent_on_commit(django_capture_on_commit_callbacks):
+def test_certificate_ready_email_is_sent_on_commit(outbox, django_capture_on_commit_callbacks):
     enrollment = _completed_enrollment()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate = certificate_issue(enrollment=enrollment)
-    assert mail.outbox == []  # nothing before the transaction commits
+    # Nothing before the transaction commits: the email is an outbox row in it.
+    assert mail.outbox == []
+    assert OutboundEmail.objects.get().status == OutboundEmailStatus.PENDING
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.get().status == OutboundEmailStatus.SENT
     message = mail.outbox[0]
     assert message.to == [enrollment.learner.email]
     assert "Power in the Helping Relationship" in message.subject
@@ -182,7 +187,7 @@ def test_certificate_ready_email_is_sent_on_commit(django_capture_on_commit_call
     assert "3.25 CE hours" in message.body
 
 
-def test_idempotent_issue_sends_one_email(django_capture_on_commit_callbacks):
+def test_idempotent_issue_sends_one_email(outbox, django_capture_on_commit_callbacks):
     enrollment = _completed_enrollment()
     with django_capture_on_commit_callbacks(execute=True):
         certificate_issue(enrollment=enrollment)
@@ -249,6 +254,7 @@ def test_reissue_request_rules():
 
 
 def test_reissue_makes_a_new_certificate_and_keeps_the_original(
+    outbox,
     django_capture_on_commit_callbacks,
 ):
     original = certificate_issue(enrollment=_completed_enrollment())
@@ -291,6 +297,7 @@ def test_reissue_makes_a_new_certificate_and_keeps_the_original(
 
 
 def test_reissue_request_decline_needs_a_note_and_emails_the_learner(
+    outbox,
     django_capture_on_commit_callbacks,
 ):
     certificate = certificate_issue(enrollment=_completed_enrollment())

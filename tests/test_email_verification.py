@@ -1,5 +1,5 @@
 """A confirmed email address before credit: enrolment waits for it, existing accounts
-count as confirmed (migration 0006), and the link can be sent again."""
+count as confirmed (migration 0007), and the link can be sent again."""
 
 import re
 
@@ -65,7 +65,7 @@ def migrate(targets):
 
 
 BEFORE = [
-    ("courses", "0005_course_authors_history"),
+    ("courses", "0006_outbound_email"),
     ("account", "0009_emailaddress_unique_primary_email"),
 ]
 
@@ -82,7 +82,7 @@ def test_existing_accounts_count_as_verified_after_the_migration():
             user_id=kept.pk, email="kept@example.org", verified=False, primary=True
         )
 
-        new = migrate([("courses", "0006_verified_emails")])
+        new = migrate([("courses", "0007_verified_emails")])
 
         rows = new.get_model("account", "EmailAddress").objects.order_by("user_id")
         assert list(rows.values_list("user_id", "email", "verified", "primary")) == [

@@ -40,6 +40,7 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://ce.example.org",
     "DATABASE_URL": "postgres://ce:pw@db.internal:5432/ce",
     "SITE_URL": "https://ce.example.org",
+    "CELERY_BROKER_URL": "redis://queue.internal:6379/0",
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -72,16 +73,63 @@ def postgres_url():
 # --- Settings from the environment ---------------------------------------------
 
 
-def test_no_environment_means_development():
+def test_a_fresh_process_without_environment_has_debug_off():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)",
+        ],
+        cwd=ROOT,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["False", "True", "True"]
+
+
+def test_no_environment_means_the_production_profile_with_local_defaults():
     s = load(SETTINGS)
 
-    assert s["DEBUG"] is True
+    assert s["DEBUG"] is False
+    assert s["SECURE_SSL_REDIRECT"] is True
     assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_without_a_secret_key_and_debug_off_each_process_makes_up_its_own():
+    first, second = load(SETTINGS)["SECRET_KEY"], load(SETTINGS)["SECRET_KEY"]
+
+    assert first != second  # nothing published, nothing shared
+    assert first != load(SETTINGS, DEBUG="1")["SECRET_KEY"]
+    assert len(first) >= 50
+
+
+def test_development_is_debug_on_explicitly():
+    s = load(SETTINGS, DEBUG="1")
+
+    assert s["DEBUG"] is True
+    assert "SECURE_SSL_REDIRECT" not in s
+    assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert s["STORAGES"]["staticfiles"]["BACKEND"].endswith(".StaticFilesStorage")
+    assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    # Nothing to install: tasks run in the process that queues them.
+    assert s["CELERY_TASK_ALWAYS_EAGER"] is True
 
 
 def test_production_environment_turns_on_https_and_postgresql():
@@ -96,7 +144,7 @@ def test_production_environment_turns_on_https_and_postgresql():
     assert s["CSRF_COOKIE_SECURE"] is True
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     db = s["DATABASES"]["default"]
-    assert db["ENGINE"] == "ceapp.postgresql"  # Django's, with a cheaper health check
+    assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["OPTIONS"]["server_side_binding"] is True  # so repeated queries get prepared
     assert db["HOST"] == "db.internal"
     assert db["CONN_MAX_AGE"] == 60
@@ -134,16 +182,15 @@ def test_templates_are_compiled_once_per_process():
     assert engine.get_template("base.html") is engine.get_template("base.html")
 
 
-def test_debug_off_without_a_secret_key_is_refused():
+def test_the_deploy_check_fails_without_a_secret_key():
     env = {**PRODUCTION}
     del env["SECRET_KEY"]
 
-    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
-        load(SETTINGS, **env)
+    result = manage("check", "--deploy", **env)  # at the default level: this is an error
 
-    result = manage("check", **env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "ceapp.E001" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
 
 
 # --- manage.py check --deploy ----------------------------------------------------
@@ -163,6 +210,48 @@ def test_deploy_check_fails_on_a_weak_secret_key():
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_deploy_check_warns_when_no_broker_would_send_mail_in_the_request():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CELERY_BROKER_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert "courses.W001" in result.stdout + result.stderr
+    assert "No task broker" in result.stdout + result.stderr
+
+
+# --- Task queue ---------------------------------------------------------------------
+
+
+def test_tasks_use_redis_url_as_broker_with_late_acks_and_a_visibility_timeout():
+    s = load(
+        SETTINGS,
+        **{k: v for k, v in PRODUCTION.items() if k != "CELERY_BROKER_URL"},
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+
+    assert s["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
+    assert s["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert s["CELERY_TASK_ACKS_LATE"] is True
+    assert s["CELERY_TASK_REJECT_ON_WORKER_LOST"] is True
+    assert s["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    assert s["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] == 3600
+    assert s["CELERY_BEAT_SCHEDULE"]["outbox-sweep"]["task"] == "courses.tasks.outbox_sweep"
+
+
+def test_celery_broker_url_takes_rabbitmq_before_redis_url():
+    s = load(
+        SETTINGS,
+        **{
+            **PRODUCTION,
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "CELERY_BROKER_URL": "amqp://ce:pw@mq.internal:5672//",
+        },
+    )
+
+    assert s["CELERY_BROKER_URL"] == "amqp://ce:pw@mq.internal:5672//"
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
 
 
 # --- Database connections --------------------------------------------------------
@@ -188,7 +277,7 @@ REQUESTS_SCRIPT = textwrap.dedent(
     import json, os, django, psycopg
     django.setup()
     from django.core import signals
-    from django.db import connection
+    from django.db import connection, connections
 
     def request():
         signals.request_started.send(sender=None)
@@ -204,7 +293,12 @@ REQUESTS_SCRIPT = textwrap.dedent(
             # Returns once the backend has gone, as after a restart.
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     after = request()
-    print(json.dumps({"before": before, "after": after, "pool": connection.pool is not None}))
+    print(json.dumps({
+        "before": before,
+        "after": after,
+        "pool": connection.pool is not None,
+        "backend": type(connections["default"]).__module__,
+    }))
     """
 )
 
@@ -232,6 +326,7 @@ def test_postgresql_connections_are_reused_and_recover(env, most_backends):
     assert result.returncode == 0, result.stderr
 
     seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["backend"] == "django.db.backends.postgresql.base"  # Django's own
     assert seen["pool"] is ("DB_POOL" in env)
     assert len(set(seen["before"])) <= most_backends
     assert seen["after"] not in seen["before"]
@@ -345,7 +440,8 @@ def test_email_host_selects_smtp_with_tls():
         SETTINGS, EMAIL_HOST="smtp.example.org", EMAIL_HOST_USER="ce", EMAIL_HOST_PASSWORD="pw"
     )
 
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
+    assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (s["EMAIL_HOST"], s["EMAIL_PORT"]) == ("smtp.example.org", 587)
     assert (s["EMAIL_USE_TLS"], s["EMAIL_USE_SSL"]) == (True, False)
     assert (s["EMAIL_HOST_USER"], s["EMAIL_HOST_PASSWORD"]) == ("ce", "pw")
@@ -359,6 +455,14 @@ def test_email_over_implicit_ssl():
 
 
 # --- gunicorn ---------------------------------------------------------------------------
+
+
+def test_gunicorn_logs_through_the_settings_logging_dict():
+    conf, settings = load(GUNICORN_CONF, LOG_LEVEL="WARNING"), load(SETTINGS, LOG_LEVEL="WARNING")
+
+    assert conf["logconfig_dict"] == settings["LOGGING"]
+    assert settings["LOGGING"]["root"]["level"] == "WARNING"
+    assert settings["LOGGING"]["loggers"]["gunicorn.access"]["handlers"] == []
 
 
 def test_gunicorn_defaults():
@@ -479,3 +583,52 @@ def test_gunicorn_serves_the_app_with_one_json_line_per_request(tmp_path):
     assert "Using worker: sync" in messages
     assert sum(message.startswith("Booting worker") for message in messages) == 2
     assert "Traceback" not in stderr
+
+
+def start_gunicorn(port, env):
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            fetch(f"http://127.0.0.1:{port}/healthz")
+            return server
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+
+
+def test_the_verification_throttle_holds_across_app_servers_without_redis(tmp_path):
+    """Two app servers on one database and no Redis, a client's guesses alternating
+    between them: the 21st unknown code is refused, as on one server."""
+    env = {
+        "PATH": os.environ["PATH"],
+        **PRODUCTION,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "1",  # static files as they are, without collectstatic
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path),
+        "GUNICORN_WORKERS": "1",
+    }
+    migrated = manage("migrate", "--noinput", **env)
+    assert migrated.returncode == 0, migrated.stderr
+    ports = [free_port(), free_port()]
+    servers = [start_gunicorn(port, env) for port in ports]
+    try:
+        codes = [f"ZZZZ-ZZZZ-{n:04d}".replace("0", "A") for n in range(22)]
+        statuses = [
+            fetch(f"http://127.0.0.1:{ports[n % 2]}/verify/{code}/")[0]
+            for n, code in enumerate(codes)
+        ]
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=30)
+
+    assert statuses == [404] * 20 + [429, 429]

@@ -1,4 +1,4 @@
 """Admin, one module per area: content (authors), learning (attempts), credit (certificates),
-accounts (staff)."""
+accounts (staff), mail (the outbox)."""
 
-from . import accounts, content, credit, learning  # noqa: F401  (registers the ModelAdmins)
+from . import accounts, content, credit, learning, mail  # noqa: F401  (registers the ModelAdmins)

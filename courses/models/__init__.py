@@ -33,6 +33,7 @@ from .learning import (
     EvaluationResponse,
     SectionRead,
 )
+from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
     "Answer",
@@ -53,6 +54,8 @@ __all__ = [
     "EvaluationResponse",
     "Level",
     "LicenseType",
+    "OutboundEmail",
+    "OutboundEmailStatus",
     "ProviderSettings",
     "Question",
     "QuestionKind",

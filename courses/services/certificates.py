@@ -3,7 +3,6 @@ reissued, never edited. Every change leaves a CertificateEvent."""
 
 import re
 import secrets
-from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
@@ -158,12 +157,6 @@ def _certificate_ready_email(certificate: Certificate, email: str) -> None:
     )
 
 
-def _on_commit_send(func, *args) -> None:
-    # After commit, so no email announces a certificate that was rolled back; robust,
-    # so a mail server outage is logged instead of failing the learner's request.
-    transaction.on_commit(partial(func, *args), robust=True)
-
-
 @transaction.atomic
 def certificate_issue(*, enrollment: Enrollment) -> Certificate:
     """Issue the one original certificate of a completed enrollment, or return it.
@@ -187,7 +180,8 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
         **_course_snapshot(enrollment, ProviderSettings.load()),
     )
     CertificateEvent.objects.create(certificate=certificate, kind=CertificateEventKind.ISSUED)
-    _on_commit_send(_certificate_ready_email, certificate, enrollment.learner.email)
+    # Into the outbox, in this transaction: sent after commit, never for a rollback.
+    _certificate_ready_email(certificate, enrollment.learner.email)
     return certificate
 
 
@@ -313,7 +307,7 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
             ),
         ]
     )
-    _on_commit_send(_certificate_ready_email, certificate, learner.email)
+    _certificate_ready_email(certificate, learner.email)
     return certificate
 
 
@@ -337,5 +331,5 @@ def reissue_request_decline(*, request: ReissueRequest, actor: User, note: str) 
         actor=actor,
         note=note,
     )
-    _on_commit_send(_reissue_declined_email, request, note, request.requested_by.email)
+    _reissue_declined_email(request, note, request.requested_by.email)
     return request

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.forms.booklet import BookletForm, EvaluationForm, is_record_id
@@ -166,6 +167,7 @@ def retake(request, slug):
 
 
 @login_required
+@cache_control(private=True, no_store=True)
 def results(request, attempt_id):
     attempt = get_object_or_404(learner_attempts(learner=request.user), pk=attempt_id)
     if not attempt.is_graded:

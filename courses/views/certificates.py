@@ -4,10 +4,11 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.forms.certificates import ReissueRequestForm, VerifyForm
@@ -26,8 +27,8 @@ from courses.services.certificates import (
 )
 
 # Guessing codes: after this many unknown codes from one client in the window, every
-# lookup from it gets 429 until the window ends. The counter lives in the shared cache
-# (Redis in production), so all app servers count together.
+# lookup from it gets 429 until the window ends. The counter lives in a cache every
+# worker and app server shares (Redis, else the database), so they all count together.
 VERIFY_MISS_LIMIT = 20
 VERIFY_MISS_WINDOW = 10 * 60  # seconds
 
@@ -37,11 +38,12 @@ def _miss_key(request) -> str:
 
 
 def _too_many_misses(request) -> bool:
-    return cache.get(_miss_key(request), 0) >= VERIFY_MISS_LIMIT
+    return caches["throttle"].get(_miss_key(request), 0) >= VERIFY_MISS_LIMIT
 
 
 def _count_miss(request) -> None:
     key = _miss_key(request)
+    cache = caches["throttle"]
     if not cache.add(key, 1, VERIFY_MISS_WINDOW):
         try:
             cache.incr(key)
@@ -80,6 +82,7 @@ def verify_code(request, code):
 
 @login_required
 @require_GET
+@cache_control(private=True, no_store=True)
 def certificate_pdf(request, code):
     certificate = certificate_for_owner(code=code, user=request.user)
     if certificate is None:

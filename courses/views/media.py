@@ -8,6 +8,7 @@ the range lies past the end, and the whole file (200) for anything else.
 import os
 import re
 import stat
+import sys
 from pathlib import PurePosixPath
 
 from django.core.exceptions import SuspiciousFileOperation
@@ -45,6 +46,13 @@ def content_type_for(name: str) -> str:
     return CONTENT_TYPES.get(PurePosixPath(name).suffix.lower(), OPAQUE)
 
 
+def _position(digits: str) -> int:
+    """A byte position. More digits than any file has bytes count as past every end
+    (int() refuses thousands of digits)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else sys.maxsize
+
+
 def requested_range(header: str, size: int) -> tuple[int, int] | None:
     """The (first, last) byte of a single satisfiable range, or None to send it all.
 
@@ -53,18 +61,16 @@ def requested_range(header: str, size: int) -> tuple[int, int] | None:
     match = RANGE_RE.match(header.replace(" ", ""))
     if not match or match.groups() == ("", ""):
         return None
-    first, last = match.groups()
-    if not first:  # suffix range: the last N bytes
-        if int(last) == 0 or size == 0:
+    first, last = (_position(group) if group else None for group in match.groups())
+    if first is None:  # suffix range: the last N bytes
+        if last == 0 or size == 0:
             raise Unsatisfiable
-        return max(size - int(last), 0), size - 1
-    first = int(first)
-    if last and int(last) < first:
+        return max(size - last, 0), size - 1
+    if last is not None and last < first:
         return None  # an invalid range is ignored
     if first >= size:
         raise Unsatisfiable
-    last = min(int(last), size - 1) if last else size - 1
-    return first, last
+    return first, size - 1 if last is None else min(last, size - 1)
 
 
 def _read(path, start, length):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from courses.exports import csv_response
@@ -51,6 +52,7 @@ def _filename(form, extension: str) -> str:
 
 @require_GET
 @login_required
+@cache_control(private=True, no_store=True)
 def transcript(request):
     form = RenewalPeriodForm(request.GET or None)
     return _page(request, form, status=400 if form.is_bound and not form.is_valid() else 200)
@@ -58,6 +60,7 @@ def transcript(request):
 
 @require_GET
 @login_required
+@cache_control(private=True, no_store=True)
 def transcript_pdf(request):
     form = RenewalPeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -74,6 +77,7 @@ def transcript_pdf(request):
 
 @require_GET
 @login_required
+@cache_control(private=True, no_store=True)
 def transcript_csv(request):
     form = RenewalPeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():

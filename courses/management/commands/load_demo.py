@@ -76,7 +76,7 @@ class Command(BaseCommand):
             f"  Admin (superuser): {admin}\n"
             f"  Clinician ({CLINICIAN['full_name']}, license {CLINICIAN['license_number']}, "
             f"{CLINICIAN['license_state']}): {clinician}\n"
-            "\nStart the server (manage.py runserver 127.0.0.1:8000), then log in:\n"
+            "\nStart the server (DEBUG=1 manage.py runserver 127.0.0.1:8000), then log in:\n"
             "  Admin:      http://127.0.0.1:8000/admin/ (staff set up an authenticator app "
             "the first time)\n"
             "  Clinicians: http://127.0.0.1:8000/accounts/login/\n"

@@ -1,7 +1,9 @@
 """Spike: N learners submit their answer booklets within one second, across two
 gunicorn app servers sharing one PostgreSQL, then evaluate the course and download
 their certificates. Afterwards the database must show every submission graded exactly
-once and exactly one certificate per completion, and no request may have failed.
+once and exactly one certificate per completion, no request may have failed, and a
+Celery worker (on its own Redis) must have delivered every certificate-ready email
+exactly once to a local SMTP sink.
 
     .venv/bin/python -m tests.benchmarks.load.spike --learners 500
 
@@ -35,6 +37,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests import mail_servers
 from tests.benchmarks.load import common
 
 FIRE_WINDOW = 1.0  # seconds within which every submission must be sent
@@ -343,10 +346,40 @@ def verify(report: Report, submitters, *, questions: int) -> None:
     )
 
 
+def verify_mail(report: Report, submitters, smtp: mail_servers.SmtpServer) -> None:
+    """Every certificate-ready email delivered exactly once, counted at the SMTP sink."""
+    from courses.models import Certificate, OutboundEmail, OutboundEmailStatus
+
+    learners = Certificate.objects.filter(
+        enrollment__learner_id__in=[uid for uid, *_ in submitters]
+    ).values_list("enrollment__learner__email", flat=True)
+    expected = dict.fromkeys(learners, 1)
+    mail = OutboundEmail.objects.filter(subject__startswith="Your certificate is ready")
+    started = time.perf_counter()
+    with contextlib.suppress(TimeoutError):
+        mail_servers.wait_until(
+            lambda: not mail.filter(status=OutboundEmailStatus.PENDING).exists(),
+            timeout=120,
+            interval=0.5,
+        )
+    drained = time.perf_counter() - started
+    time.sleep(1)  # a duplicate would arrive now
+    counts = smtp.count_by_recipient()
+    repeated = sum(1 for n in counts.values() if n > 1)
+    report.checks["every certificate-ready email delivered exactly once"] = (
+        counts == expected
+        and mail.filter(status=OutboundEmailStatus.SENT).count() == len(expected),
+        f"{len(smtp.deliveries)} delivered at the SMTP server for {len(expected)} certificates, "
+        f"{repeated} learners got more than one, {len(expected) - len(counts)} none; "
+        f"the queue drained {drained:.1f} s after the last certificate",
+    )
+
+
 def spike_on(
     *, database_url: str, submitters, workers: int, ports, work: Path, secret_key: str
 ) -> Report:
-    """Collect static files, start two app servers on the database, run and verify."""
+    """Collect static files, start two app servers on the database with a Celery worker,
+    its Redis and an SMTP sink, run and verify."""
     from tests.benchmarks.load.seed import QUESTIONS
 
     env = common.production_env(
@@ -356,21 +389,36 @@ def spike_on(
         secret_key=secret_key,
     )
     common.manage(env, "collectstatic", "--noinput")
+    redis = mail_servers.RedisServer().start()
+    smtp = mail_servers.SmtpServer().start()
+    mail_env = mail_servers.worker_env(
+        database_url=database_url, broker_url=redis.url, smtp_port=smtp.port, base=env
+    )
+    env = {**env, "CELERY_BROKER_URL": redis.url}
+    # Below the app servers' priority, as mail is background work: pages come first.
+    worker = mail_servers.CeleryWorker(env=mail_env, log_dir=work, niceness=10)
     servers = [
         common.AppServer(port=port, env=env, workers=workers, log=work / f"gunicorn-{port}.log")
         for port in ports
     ]
     try:
+        worker.start(wait=False)
         for server in servers:
             server.start()
         for server in servers:
             server.wait_ready()
+        worker.wait_ready()
         report = run_spike(submitters, ports)
+        verify_mail(report, submitters, smtp)
     finally:
         for server in servers:
             server.stop()
+        worker.stop()
+        smtp.stop()
+        redis.close()
     logged = [line for server in servers for line in common.server_errors(server.log)]
-    report.checks["no errors in the app servers' logs"] = (
+    logged += common.server_errors(worker.log)
+    report.checks["no errors in the app servers' and the worker's logs"] = (
         not logged,
         f"{len(logged)} error lines" + (f"; first: {logged[0]}" if logged else ""),
     )

@@ -20,7 +20,7 @@ def verify_existing_emails(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0005_course_authors_history"),
+        ("courses", "0006_outbound_email"),
         ("account", "0009_emailaddress_unique_primary_email"),
     ]
 
