@@ -26,7 +26,7 @@ from courses.selectors.learning import (
     learner_enrollment,
 )
 from courses.selectors.reading import submit_missing
-from courses.services.enrollment import enrollment_create
+from courses.services.enrollment import EmailNotVerified, enrollment_create
 from courses.services.evaluation import (
     EvaluationNotAllowed,
     evaluation_items_ensure,
@@ -84,7 +84,10 @@ def _already_graded(request, attempt):
 @require_POST
 def enrol(request, slug):
     course = get_object_or_404(Course.objects.published(), slug=slug)
-    enrollment_create(learner=request.user, course=course)
+    try:
+        enrollment_create(learner=request.user, course=course)
+    except EmailNotVerified:
+        return render(request, "courses/email_unverified.html", {"course": course}, status=403)
     messages.success(
         request,
         f"You are enrolled in {course.title}. Read the sections, then answer the booklet.",

@@ -17,7 +17,7 @@ def count_section_words(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0006_outbound_email'),
+        ('courses', '0007_verified_emails'),
     ]
 
     operations = [
