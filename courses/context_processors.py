@@ -12,9 +12,9 @@ NAV_URLS = {
     "reports": "courses:report_index",
     "admin": "admin:index",
     "profile": "profile",
-    "logout": "logout",
-    "login": "login",
-    "signup": "signup",
+    "logout": "account_logout",
+    "login": "account_login",
+    "signup": "account_signup",
     "accessibility": "accessibility",
 }
 

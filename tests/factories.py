@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -25,6 +26,15 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):
+        """A confirmed address, as every account that enrols has; email_verified=False
+        for one that has not confirmed yet."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email.lower(), verified=True, primary=True
+            )
 
 
 class StaffFactory(UserFactory):
@@ -182,16 +192,14 @@ def booklet_course(questions=5, *, sections=None, **course_fields):
         for q in question_objs
         for p, t in enumerate("ABCD")
     )
-    # bulk_create sends no signals: say the content changed, as every bulk write must.
-    models.Course.objects.filter(pk=course.pk).content_changed()
-    course.refresh_from_db(fields=["content_version"])
+    course.refresh_from_db(fields=["content_version"])  # the bulk_creates moved it
     return course
 
 
 def booklet_answers(course, right=None):
     """Answers to every question of the course's booklet, the first `right` of them
     correct and the rest wrong (default: all correct), as {"<question id>": [choice id]}."""
-    from courses.selectors.learning import booklet_questions
+    from courses.content_cache import booklet_questions
 
     questions = booklet_questions(course=course)
     right = len(questions) if right is None else right

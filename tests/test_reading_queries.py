@@ -34,15 +34,17 @@ COURSE_QUERIES_ANONYMOUS = 4
 ENROLLMENT_SUMMARY_QUERIES = 1
 COURSE_QUERIES_LOGGED_IN = AUTH + 4 + ENROLLMENT_SUMMARY_QUERIES
 
-# Section with its course, neighbours, the viewer's read mark and its content version.
+# Section with its course (and its content version) and the viewer's read mark.
 SECTION_QUERIES_ANONYMOUS = 1
 # The first view of a content version renders the section's content (section text +
-# references + active questions) and caches it; later views read it from the cache.
-SECTION_CONTENT_QUERIES = 3
-# Plus the read mark on the first visit: one INSERT .. ON CONFLICT DO NOTHING, no
-# transaction. A revisit sees the mark in the section query and writes nothing.
+# references + active questions + previous section + next section) and caches it;
+# later views read it from the cache.
+SECTION_CONTENT_QUERIES = 5
+# Plus the read mark on the first visit: SAVEPOINT, INSERT .. ON CONFLICT DO NOTHING,
+# RELEASE (BEGIN and COMMIT in production). A revisit sees the mark in the section
+# query and writes nothing.
 SECTION_QUERIES_LOGGED_IN = AUTH + 1
-MARK_READ_QUERIES = 1
+MARK_READ_QUERIES = 3
 
 
 def make_course(*, sections, per_section):

@@ -87,8 +87,12 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def content_changed(self):
-        """Give these courses a new content version, so cached booklets are read afresh."""
+        """Give these courses a new content version, so their cached content is read afresh."""
         return self.update(content_version=models.F("content_version") + 1)
+
+    def holding(self, model, pks):
+        """The courses that rows of a content model (see CONTENT) are in."""
+        return self.filter(**{f"{CONTENT[model][0]}__in": pks})
 
 
 class Course(models.Model):
@@ -207,6 +211,26 @@ class Approval(models.Model):
         )
 
 
+class ContentQuerySet(models.QuerySet):
+    """Rows that courses.content_cache caches under their course's content version.
+
+    Saves and deletes move the version through signals (courses.signals); these
+    writes send no signals, so they move it themselves.
+    """
+
+    def update(self, **kwargs):
+        courses = Course.objects.holding(self.model, list(self.values_list("pk", flat=True)))
+        courses.content_changed()  # the courses the rows are in
+        updated = super().update(**kwargs)
+        courses.content_changed()  # and the ones a moved row is in now
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        Course.objects.holding(self.model, [obj.pk for obj in created]).content_changed()
+        return created
+
+
 class Section(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
@@ -230,6 +254,8 @@ class Section(models.Model):
     )
 
     _stored_audio = None  # the file name as loaded; see from_db()
+
+    objects = ContentQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["body_html"])  # body_html follows body
 
@@ -330,6 +356,7 @@ class Reference(models.Model):
     )
     url = models.URLField("URL", max_length=500, blank=True)
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -383,7 +410,7 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", "Select all that apply"
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(ContentQuerySet):
     def active(self):
         return self.filter(is_retired=False)
 
@@ -467,6 +494,7 @@ class Choice(models.Model):
     text = models.CharField(max_length=500)
     is_correct = models.BooleanField("correct", default=False)
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -488,3 +516,13 @@ class EvaluationItem(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# What courses.content_cache caches, as model -> (the lookup from Course to its rows,
+# the field naming the row's parent).
+CONTENT = {
+    Section: ("sections", "course_id"),
+    Question: ("sections__questions", "section_id"),
+    Choice: ("sections__questions__choices", "question_id"),
+    Reference: ("sections__references", "section_id"),
+}

@@ -20,7 +20,6 @@ from courses.models import (
     EnrollmentStatus,
     Question,
 )
-from courses.process_cache import keep
 
 # {"<question id>": [choice id, ...]}, as kept in Attempt.draft.
 Answers = dict[str, list[int]]
@@ -35,8 +34,7 @@ class BookletChoice(NamedTuple):
 class BookletQuestion(NamedTuple):
     """A question as the booklet asks it, read in one query with its section and choices.
 
-    Tuples, not model instances: building a 200-question booklet stays well under a
-    millisecond.
+    Tuples, not model instances: cheap to build and to keep in the cache.
     """
 
     pk: int
@@ -49,34 +47,9 @@ class BookletQuestion(NamedTuple):
     choices: tuple[BookletChoice, ...]
 
 
-# (course id, content version) -> its booklet's questions. Per process: the version,
-# read with the course, changes with every edit of what the booklet asks, so no
-# server ever serves a stale booklet. Bounded by clearing when full.
-_booklets: dict[tuple[int, int], tuple[BookletQuestion, ...]] = {}
-BOOKLET_CACHE_SIZE = 256
-
-
-def booklet_questions(*, course: Course) -> tuple[BookletQuestion, ...]:
-    """The questions of a course's answer booklet in order, with their choices.
-
-    Read in one query, then kept for as long as the course's content version stands:
-    grading and the booklet page stay fast at any course size. Retired questions are
-    left out. The course must be as read from the database: its version is the key.
-    """
-    key = (course.pk, course.content_version)
-    questions = _booklets.get(key)
-    if questions is None:
-        questions = keep(
-            _booklets, key, _booklet_questions_read(course.pk), limit=BOOKLET_CACHE_SIZE
-        )
-    return questions
-
-
-def booklet_cache_clear() -> None:
-    _booklets.clear()
-
-
-def _booklet_questions_read(course_id: int) -> tuple[BookletQuestion, ...]:
+def booklet_questions_read(*, course_id: int) -> tuple[BookletQuestion, ...]:
+    """The questions of a course's answer booklet in order, with their choices, in one
+    query; retired questions are left out. Cached by courses.content_cache."""
     rows = (
         Question.objects.active()
         .filter(section__course_id=course_id)

@@ -6,7 +6,6 @@ and questions a course has.
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
 from courses.models import Course, Question, Reference, ReferenceKind, Section, SectionRead
@@ -81,80 +80,32 @@ def course_page_queryset(*, viewer) -> QuerySet[Course]:
     return readable_courses(viewer=viewer).prefetch_related("authors", "approvals")
 
 
-@dataclass(frozen=True)
-class SectionPage:
-    """What the section page shows around the section's content, from one query."""
-
-    course: Course  # id, slug, title, is_published and content_version loaded
-    section: Section  # its header and audio fields, plus previous_/next_ number and title
-    is_read: bool  # by the viewer
-
-    @property
-    def content_version(self) -> str:
-        """Changes whenever the section's text, references or questions change (see
-        courses.signals), so the rendered content can be cached under it."""
-        return f"{self.course.slug}:{self.course.content_version}"
-
-
-def _columns(model, names):
-    # In the model's field order, as Model.from_db() expects the values.
-    return [field.attname for field in model._meta.concrete_fields if field.attname in names]
-
-
-_COURSE_FIELDS = _columns(Course, {"id", "slug", "title", "is_published", "content_version"})
-_SECTION_FIELDS = _columns(
-    Section, {"id", "course_id", "number", "title", "audio", "audio_duration"}
-)
-
-
-# Written out rather than built with the ORM: compiling the equivalent queryset (four
-# neighbour subqueries) cost about 4 ms of CPU per request, running it 0.3 ms, on the
-# most visited page. Plain SQL that SQLite and PostgreSQL both run.
-_SECTION_PAGE_SQL = """
-SELECT {course_columns}, {section_columns},
-  (SELECT n.number FROM {section} n WHERE n.course_id = s.course_id AND n.number < s.number
-   ORDER BY n.number DESC LIMIT 1),
-  (SELECT n.title FROM {section} n WHERE n.course_id = s.course_id AND n.number < s.number
-   ORDER BY n.number DESC LIMIT 1),
-  (SELECT n.number FROM {section} n WHERE n.course_id = s.course_id AND n.number > s.number
-   ORDER BY n.number LIMIT 1),
-  (SELECT n.title FROM {section} n WHERE n.course_id = s.course_id AND n.number > s.number
-   ORDER BY n.number LIMIT 1),
-  EXISTS (SELECT 1 FROM {section_read} r WHERE r.section_id = s.id AND r.learner_id = %s)
-FROM {section} s JOIN {course} c ON c.id = s.course_id
+# The page's one query, written out because the equivalent queryset (select_related and
+# an Exists annotation) costs more CPU to build than the rest of the page to render.
+_READ, _SECTION, _COURSE = (m._meta.db_table for m in (SectionRead, Section, Course))
+_SECTION_PAGE_SQL = f"""
+SELECT s.id, s.course_id, s.number, s.title, s.audio, s.audio_duration,
+  c.title AS course_title, c.slug AS course_slug, c.is_published AS course_is_published,
+  c.content_version AS course_content_version,
+  EXISTS (SELECT 1 FROM {_READ} r WHERE r.section_id = s.id AND r.learner_id = %s) AS is_read
+FROM {_SECTION} s JOIN {_COURSE} c ON c.id = s.course_id
 WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s)
-""".format(  # noqa: S608  # nosec B608  # only table and column names go in
-    course_columns=", ".join(f"c.{name}" for name in _COURSE_FIELDS),
-    section_columns=", ".join(f"s.{name}" for name in _SECTION_FIELDS),
-    course=Course._meta.db_table,
-    section=Section._meta.db_table,
-    section_read=SectionRead._meta.db_table,
-)
+"""  # noqa: S608  # nosec B608  # only table names go in
+_COURSE_FIELDS = ["id", "title", "slug", "is_published", "content_version"]  # model order
 
 
-def section_page(*, slug: str, number: int, viewer) -> SectionPage | None:
-    """The section page's section, course and neighbours, or None if the viewer may not
-    open it: unpublished courses are for staff only. One query."""
-    learner_id = viewer.pk if viewer.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(_SECTION_PAGE_SQL, [learner_id, slug, number, viewer.is_staff])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    course = Course.from_db(connection.alias, _COURSE_FIELDS, row[: len(_COURSE_FIELDS)])
-    del row[: len(_COURSE_FIELDS)]
-    section = Section.from_db(connection.alias, _SECTION_FIELDS, row[: len(_SECTION_FIELDS)])
-    del row[: len(_SECTION_FIELDS)]
-    section.course = course
-    (
-        section.previous_number,
-        section.previous_title,
-        section.next_number,
-        section.next_title,
-        is_read,
-    ) = row
-    return SectionPage(course=course, section=section, is_read=bool(is_read))
+def section_page(*, slug: str, number: int, viewer) -> Section | None:
+    """The section with its header, audio, course and whether the viewer has read it,
+    or None if the viewer may not open it: unpublished courses are for staff only."""
+    params = [viewer.pk, slug, number, viewer.is_staff]
+    section = next(iter(Section.objects.raw(_SECTION_PAGE_SQL, params)), None)
+    if section is not None:
+        section.course = Course.from_db(
+            section._state.db,
+            _COURSE_FIELDS,
+            [getattr(section, f"course_{name}") for name in _COURSE_FIELDS],
+        )
+    return section
 
 
 @dataclass(frozen=True)
@@ -162,36 +113,22 @@ class SectionContent:
     section: Section  # body_html and reviewed_year loaded
     references: list[Reference]  # in authored order
     questions: list[Question]  # active ones, by number; number and stem loaded
+    previous: Section | None  # the neighbours, number and title loaded
+    next: Section | None
 
 
-# Named, not "*": a prepared "SELECT *" fails once a migration adds a column.
-_REFERENCE_COLUMNS = ", ".join(field.column for field in Reference._meta.concrete_fields)
-
-
-def section_content(*, section_id: int) -> SectionContent:
-    """The section's text, references and active questions, for rendering its content
-    once per content_version. Three short queries, written out like the page's own:
-    on a large site most first views of a section are cache misses."""
-    [section] = Section.objects.raw(
-        f"SELECT id, body_html, reviewed_year FROM {Section._meta.db_table} WHERE id = %s",  # noqa: S608  # nosec B608
-        [section_id],
-    )
+def section_content(*, section: Section) -> SectionContent:
+    """The section's text, references, active questions and neighbours: what every
+    reader sees alike, read once per content version (courses.content_cache)."""
+    neighbours = Section.objects.filter(course_id=section.course_id).only("number", "title")
     return SectionContent(
-        section=section,
-        references=list(
-            Reference.objects.raw(
-                f"SELECT {_REFERENCE_COLUMNS} FROM {Reference._meta.db_table} "  # noqa: S608  # nosec B608
-                "WHERE section_id = %s ORDER BY position, id",
-                [section_id],
-            )
-        ),
+        section=Section.objects.only("body_html", "reviewed_year").get(pk=section.pk),
+        references=list(section.references.order_by("position", "id")),
         questions=list(
-            Question.objects.raw(
-                f"SELECT id, section_id, number, stem FROM {Question._meta.db_table} "  # noqa: S608  # nosec B608
-                "WHERE section_id = %s AND NOT is_retired ORDER BY number",
-                [section_id],
-            )
+            section.questions.active().only("section_id", "number", "stem").order_by("number")
         ),
+        previous=neighbours.filter(number__lt=section.number).order_by("-number").first(),
+        next=neighbours.filter(number__gt=section.number).order_by("number").first(),
     )
 
 

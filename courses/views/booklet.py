@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.content_cache import booklet_questions
 from courses.forms.booklet import BookletForm, EvaluationForm, is_record_id
 from courses.models import Course
 from courses.selectors.learning import (
@@ -20,11 +21,10 @@ from courses.selectors.learning import (
     attempt_latest_graded,
     attempt_results,
     booklet_build,
-    booklet_questions,
     learner_attempts,
     learner_enrollment,
 )
-from courses.services.enrollment import enrollment_create
+from courses.services.enrollment import EmailNotVerified, enrollment_create
 from courses.services.evaluation import (
     EvaluationNotAllowed,
     evaluation_items_ensure,
@@ -77,7 +77,10 @@ def _already_graded(request, attempt):
 @require_POST
 def enrol(request, slug):
     course = get_object_or_404(Course.objects.published(), slug=slug)
-    enrollment_create(learner=request.user, course=course)
+    try:
+        enrollment_create(learner=request.user, course=course)
+    except EmailNotVerified:
+        return render(request, "courses/email_unverified.html", {"course": course}, status=403)
     messages.success(
         request,
         f"You are enrolled in {course.title}. Read the sections, then answer the booklet.",

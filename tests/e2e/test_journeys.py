@@ -4,6 +4,7 @@ certificate, and a board clerk checking it on a phone."""
 import re
 from io import BytesIO
 
+from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -25,17 +26,28 @@ LICENSE = "PSY 31415"
 
 
 def sign_up(page):
+    """Sign up, read the confirmation email, follow its link and confirm: logged in."""
     page.goto("/accounts/signup/")
     page.get_by_label("Full name").fill(NAME)
-    page.get_by_label("Email address").fill("avery@example.org")
+    page.get_by_label("Email").fill("avery@example.org")
     page.get_by_label("Profession / license type").select_option(label="Psychologist")
     page.get_by_label("License number").fill(LICENSE)
     page.get_by_label("Licensing state").select_option("CA")
     page.get_by_label("Password*", exact=True).fill("a long and lovely passphrase")
-    page.get_by_label("Password confirmation").fill("a long and lovely passphrase")
+    page.get_by_label("Password (again)").fill("a long and lovely passphrase")
     screenshot(page, "journey1-01-signup")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    screenshot(page, "journey1-01-check-your-email")
+
+    [message] = mail.outbox  # the live server runs in this process: Django's test outbox
+    assert message.to == ["avery@example.org"]
+    assert message.subject == "Confirm your email address"
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    page.goto(link)
+    screenshot(page, "journey1-01-confirm")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("You have confirmed avery@example.org.")).to_be_visible()
 
 
 def answer(page, choices: dict[int, str]):

@@ -29,6 +29,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -213,6 +214,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         model: _first_id(model)
         for model in (
             get_user_model(),
+            EmailAddress,
             Author,
             Course,
             Approval,
@@ -544,7 +546,22 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             + [user_line(staff_id, 0, "staff", staff=True)],
             counts,
         )
-    say(f"{L + S + 1:,} users")
+        # Every seeded address is verified, as after the sign-up link (allauth's row).
+        _copy(
+            cursor,
+            EmailAddress,
+            ["id", "user_id", "email", "verified", "primary"],
+            [
+                _row(ids[EmailAddress] + i, first_user + i, email, True, True)
+                for i, email in enumerate(
+                    [f"learner{n}-{tag}@example.org" for n in range(L)]
+                    + [f"submitter{n}-{tag}@example.org" for n in range(S)]
+                    + [f"staff0-{tag}@example.org"]
+                )
+            ],
+            counts,
+        )
+    say(f"{L + S + 1:,} users, their email addresses verified")
 
     enrollment_lines, read_lines, attempt_lines = [], [], []
     answer_lines, response_lines, rating_lines = [], [], []
@@ -827,6 +844,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         password=password,
         expires=now + dt.timedelta(days=SESSION_DAYS),
         counts=counts,
+        second_factor={staff_id},
     )
     result.staff_session = session_for[staff_id]
     for uid, owned in pools[0]:
@@ -843,6 +861,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     # Identity sequences continue after the copied ids; statistics for the planner.
     models = [
         User,
+        EmailAddress,
         Author,
         Course,
         through,
@@ -873,23 +892,28 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     return result
 
 
-def session_data(user_id: int, *, password_hash: str) -> str:
-    """The signed session a login through the form would store for this user."""
+def session_data(user_id: int, *, password_hash: str, second_factor: bool = False) -> str:
+    """The signed session a login through the form would store for this user; with
+    second_factor, one that also passed an authenticator code (as staff pages need)."""
     from django.conf import settings
 
     User = get_user_model()
-    return SessionStore().encode(
-        {
-            "_auth_user_id": str(user_id),
-            # The backend that checks passwords (axes' backend, first, only counts them).
-            "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
-            # Every seeded user shares one password hash, so they share this hash too.
-            "_auth_user_hash": User(password=password_hash).get_session_auth_hash(),
-        }
-    )
+    data = {
+        "_auth_user_id": str(user_id),
+        "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
+        # Every seeded user shares one password hash, so they share this hash too.
+        "_auth_user_hash": User(password=password_hash).get_session_auth_hash(),
+    }
+    if second_factor:  # allauth's record of the methods this session's login used
+        data["account_authentication_methods_user"] = str(user_id)
+        data["account_authentication_methods"] = [
+            {"method": "password", "at": time.time()},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+    return SessionStore().encode(data)
 
 
-def _sessions(user_ids, *, password, expires, counts) -> dict[int, str]:
+def _sessions(user_ids, *, password, expires, counts, second_factor=()) -> dict[int, str]:
     from django.contrib.sessions.models import Session
 
     keys = {}
@@ -897,7 +921,8 @@ def _sessions(user_ids, *, password, expires, counts) -> dict[int, str]:
     for uid in user_ids:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         keys[uid] = key
-        lines.append(_row(key, session_data(uid, password_hash=password), _stamp(expires)))
+        data = session_data(uid, password_hash=password, second_factor=uid in second_factor)
+        lines.append(_row(key, data, _stamp(expires)))
     with transaction.atomic(), connection.cursor() as cursor:
         _copy(cursor, Session, ["session_key", "session_data", "expire_date"], lines, counts)
     return keys
