@@ -32,6 +32,8 @@ from .learning import (
     EvaluationRating,
     EvaluationResponse,
     SectionRead,
+    attempts_left,
+    enrollment_status,
 )
 from .mail import OutboundEmail, OutboundEmailStatus
 
@@ -49,6 +51,8 @@ __all__ = [
     "Course",
     "Enrollment",
     "EnrollmentStatus",
+    "attempts_left",
+    "enrollment_status",
     "EvaluationItem",
     "EvaluationRating",
     "EvaluationResponse",
