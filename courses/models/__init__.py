@@ -33,6 +33,8 @@ from .learning import (
     EvaluationRating,
     EvaluationResponse,
     SectionRead,
+    attempts_left,
+    enrollment_status,
 )
 from .mail import OutboundEmail, OutboundEmailStatus
 
@@ -50,6 +52,8 @@ __all__ = [
     "Course",
     "Enrollment",
     "EnrollmentStatus",
+    "attempts_left",
+    "enrollment_status",
     "EvaluationItem",
     "EvaluationRating",
     "EvaluationResponse",

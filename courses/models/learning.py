@@ -19,10 +19,29 @@ from .content import Course, EvaluationItem, Question, Section
 class EnrollmentStatus(models.TextChoices):
     READING = "reading", "Reading"
     TESTING = "testing", "Test in progress"
-    PASSED = "passed", "Passed"  # passed, evaluation not yet started
     EVALUATION_DUE = "evaluation_due", "Evaluation due"
     COMPLETE = "complete", "Complete"
     OUT_OF_ATTEMPTS = "out_of_attempts", "No attempts left"
+
+
+def attempts_left(course: Course, *, used: int) -> int | None:
+    """How many more attempts at the answer booklet a learner who has started `used`
+    may start; None when the course sets no limit."""
+    return None if course.max_attempts is None else max(course.max_attempts - used, 0)
+
+
+def enrollment_status(enrollment, *, used: int, in_progress: bool) -> EnrollmentStatus:
+    """The state an enrollment is in, given how many attempts it has started and whether
+    one is in progress. The one rule for every page that shows it and for attempt_start."""
+    if enrollment.completed_at:
+        return EnrollmentStatus.COMPLETE
+    if enrollment.passed_at:
+        return EnrollmentStatus.EVALUATION_DUE
+    if in_progress:
+        return EnrollmentStatus.TESTING
+    if attempts_left(enrollment.course, used=used) == 0:
+        return EnrollmentStatus.OUT_OF_ATTEMPTS
+    return EnrollmentStatus.READING
 
 
 class Enrollment(models.Model):

@@ -14,11 +14,18 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from courses.content_cache import booklet_questions
-from courses.models import Answer, Attempt, AttemptState, Enrollment, QuestionKind
+from courses.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    Enrollment,
+    EnrollmentStatus,
+    QuestionKind,
+    enrollment_status,
+)
 from courses.selectors.learning import (
     Answers,
     BookletQuestion,
@@ -108,14 +115,15 @@ def attempt_start(*, enrollment: Enrollment) -> Attempt:
     in_progress = enrollment.attempts.filter(state=AttemptState.IN_PROGRESS).first()
     if in_progress:
         return in_progress
-    if enrollment.passed_at:
+    used = enrollment.attempts.count()
+    status = enrollment_status(enrollment, used=used, in_progress=False)
+    if status in (EnrollmentStatus.EVALUATION_DUE, EnrollmentStatus.COMPLETE):
         raise AttemptNotAllowed("You have already passed this course's answer booklet.")
     closed = enrollment.credit_closed_reason()
     if closed:
         raise AttemptNotAllowed(closed)
-    used = enrollment.attempts.aggregate(last=Max("number"))["last"] or 0
-    max_attempts = enrollment.course.max_attempts
-    if max_attempts is not None and used >= max_attempts:
+    if status == EnrollmentStatus.OUT_OF_ATTEMPTS:
+        max_attempts = enrollment.course.max_attempts
         raise AttemptNotAllowed(
             f"You have used all {max_attempts} attempt{'s' if max_attempts != 1 else ''} "
             "this course allows."

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from courses.charts import Bar, percent_bar_chart
+from courses.charts import Bar, PercentBarChart
 from courses.exports import csv_response
 from courses.forms.reports import CompletionFilterForm
 from courses.models import CertificateStatus
@@ -60,7 +60,7 @@ def records_staff_required(view):
 @records_staff_required
 def report_index(request):
     courses = list(courses_with_outcomes())
-    chart = percent_bar_chart(
+    chart = PercentBarChart(
         chart_id="pass-rates",
         title="Pass rate per course",
         description="Percent of learners with a graded attempt who passed, first attempt "
@@ -140,7 +140,7 @@ def course_report(request, slug):
     course = get_object_or_404(courses_with_outcomes(), slug=slug)
     items = item_analysis(course=course, learners=course.attempted)
     comments, comments_total = evaluation_comments(course=course)
-    chart = percent_bar_chart(
+    chart = PercentBarChart(
         chart_id="item-difficulty",
         title=f"Percent correct per question, {course.title}",
         description=f"Percent of learners answering each question correctly on their first "
