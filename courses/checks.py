@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -16,3 +16,18 @@ def secret_key_set(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.compatibility, deploy=True)
+def task_broker_set(app_configs, **kwargs):
+    """In production, mail needs a worker: without a broker, the request sends it."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        return []
+    return [
+        Warning(
+            "No task broker: each email is sent inside the request that queues it.",
+            hint="Set REDIS_URL or CELERY_BROKER_URL and run `celery -A ceapp worker` and "
+            "`celery -A ceapp beat` (README, Running in production).",
+            id="courses.W001",
+        )
+    ]

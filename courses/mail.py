@@ -5,8 +5,6 @@ transaction, and a task sends it once that transaction commits. So an email exis
 exactly when the change it announces does, and no request waits on a mail server.
 """
 
-from django.conf import settings
-from django.core.checks import Tags, Warning, register
 from django.core.mail.backends.base import BaseEmailBackend
 
 
@@ -17,18 +15,3 @@ class OutboxBackend(BaseEmailBackend):
         for message in email_messages:
             outbound_email_queue(message=message)
         return len(email_messages)
-
-
-@register(Tags.compatibility, deploy=True)
-def check_task_broker(app_configs, **kwargs):
-    """In production, mail needs a worker: without a broker, the request sends it."""
-    if settings.DEBUG or not settings.CELERY_TASK_ALWAYS_EAGER:
-        return []
-    return [
-        Warning(
-            "No task broker: each email is sent inside the request that queues it.",
-            hint="Set REDIS_URL or CELERY_BROKER_URL and run `celery -A ceapp worker` and "
-            "`celery -A ceapp beat` (README, Running in production).",
-            id="courses.W001",
-        )
-    ]

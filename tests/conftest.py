@@ -4,10 +4,9 @@ from django.core.cache.backends.db import DatabaseCache
 
 from ceapp.celery import app as celery_app
 from ceapp.warmup import warm_up_tasks
-from courses.selectors.learning import booklet_cache_clear
-from courses.views.catalog import section_content_cache_clear
 from tests.factories import StaffFactory, UserFactory
 from tests.mail_servers import CeleryWorker, RedisServer, SmtpServer, worker_env
+from tests.second_factor import force_login_with_second_factor
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +19,10 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next:
-    # not the booklets and section contents each process keeps, nor the shared caches.
+    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next.
     # Tasks run in the test's own process, whatever broker the environment names; the
     # worker tests (tests/test_mail_*_pg.py) start real workers instead.
     celery_app.conf.task_always_eager = True
-    booklet_cache_clear()
-    section_content_cache_clear()
     for cache in caches.all():
         if not isinstance(cache, DatabaseCache):  # its rows roll back with the test
             cache.clear()
@@ -50,8 +46,14 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor the admin asks staff for."""
+    return force_login_with_second_factor(client, admin_user)
+
+
+@pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    force_login_with_second_factor(client, staff)
     client.user = staff
     return client
 
@@ -72,6 +74,19 @@ def smtp_server():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp_mail(settings, smtp_server):
+    """Email through the outbox, its task run in this process (as without a broker),
+    delivered over SMTP to `smtp_server`; read what arrived in `smtp_server.deliveries`.
+    Works for live-server browser tests too: the server thread runs the task."""
+    settings.EMAIL_BACKEND = "courses.mail.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    return smtp_server
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ tests/conftest.py wraps each in a fixture.
 """
 
 import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -84,7 +85,11 @@ class _Handler:
         owner = self.owner
         if owner.fault == Fault.HANG:
             owner.hung += 1
-            await asyncio.Event().wait()  # forever: the client times out and leaves
+            started = time.monotonic()
+            try:
+                await asyncio.Event().wait()  # forever: the client times out and leaves
+            finally:  # cancelled when the client closes the connection
+                owner.held.append(time.monotonic() - started)
         if owner.fault == Fault.TEMPFAIL:
             owner.deferred += 1
             return "451 4.3.0 Mailbox busy, try again later"
@@ -120,14 +125,18 @@ class SmtpServer:
     """aiosmtpd on a free loopback port; set `fault` to change how it answers.
 
     `deliveries` lists the messages it accepted (answered 250), which is what a mail
-    server counts as delivered; `hung`, `dropped` and `deferred` count the faults served.
+    server counts as delivered; `hung`, `dropped` and `deferred` count the faults served,
+    and `held` how many seconds each client stayed on a hung connection.
     """
 
     def __init__(self, port: int | None = None):
+        # aiosmtpd logs every command it receives at INFO; only its warnings matter here.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.port = port or free_port()
         self.deliveries: list[Delivery] = []
         self.lock = threading.Lock()
         self.hung = self.dropped = self.deferred = 0
+        self.held: list[float] = []
         self._fault = Fault.ACCEPT
         self._controller = None
 
@@ -234,8 +243,9 @@ class CeleryWorker:
     environment it runs with (database, broker, SMTP server, timeouts).
     """
 
-    def __init__(self, *, env: dict, log_dir: Path, concurrency: int = 1):
+    def __init__(self, *, env: dict, log_dir: Path, concurrency: int = 1, niceness: int = 0):
         self.env = env
+        self.niceness = niceness
         self.name = f"test-{uuid.uuid4().hex[:8]}@{HOST}"
         self.log = Path(log_dir) / f"worker-{self.name.split('@')[0]}.log"
         self.concurrency = concurrency
@@ -245,6 +255,7 @@ class CeleryWorker:
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(  # noqa: S603
             [
+                *(["nice", "-n", str(self.niceness)] if self.niceness else []),  # nice execs
                 str(Path(sys.executable).parent / "celery"),
                 "-A",
                 "ceapp",

@@ -90,6 +90,11 @@ def test_mail_server_fault_delays_but_never_loses_or_repeats_mail(
     }[fault]
     assert served()
     assert smtp_server.deliveries == []
+    if fault == Fault.HANG:
+        # Measured at the server: each time, the worker left the hung connection after
+        # its timeout, not later.
+        wait_until(lambda: len(smtp_server.held) >= 2, timeout=5, what="the hung clients gone")
+        assert all(EMAIL_TIMEOUT - 0.1 < held < EMAIL_TIMEOUT + 1 for held in smtp_server.held)
     assert {row.status for row in rows()} == {OutboundEmailStatus.PENDING}
 
     smtp_server.fault = Fault.ACCEPT

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ceapp.celery import app as celery_app
 from courses.models import OutboundEmail, OutboundEmailStatus
 from courses.selectors.mail import outbox_health
 from courses.services.certificates import certificate_issue
@@ -29,24 +30,15 @@ from tests.security_data import registrar
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def smtp(settings, smtp_server):
-    """The outbox, delivering over SMTP to the loopback server."""
-    settings.EMAIL_BACKEND = "courses.mail.OutboxBackend"
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 1
-    return smtp_server
-
-
 def queue_one(django_capture_on_commit_callbacks, subject="Hello"):
     with django_capture_on_commit_callbacks(execute=True):
         send_mail(subject, "Body text.", None, ["dana@example.org"])
     return OutboundEmail.objects.get(subject=subject)
 
 
-def test_an_email_is_a_row_until_commit_then_sent_once(smtp, django_capture_on_commit_callbacks):
+def test_an_email_is_a_row_until_commit_then_sent_once(
+    smtp_mail, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         send_mail("Your certificate is ready", "Body text.", None, ["dana@example.org"])
     email = OutboundEmail.objects.get()
@@ -55,7 +47,7 @@ def test_an_email_is_a_row_until_commit_then_sent_once(smtp, django_capture_on_c
         0,
         "dana@example.org",
     )
-    assert smtp.deliveries == []  # nothing leaves before the transaction commits
+    assert smtp_mail.deliveries == []  # nothing leaves before the transaction commits
 
     [enqueue] = callbacks
     enqueue()
@@ -63,14 +55,14 @@ def test_an_email_is_a_row_until_commit_then_sent_once(smtp, django_capture_on_c
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == (OutboundEmailStatus.SENT, 1, "")
     assert email.sent_at is not None
-    [delivery] = smtp.deliveries
+    [delivery] = smtp_mail.deliveries
     assert delivery.recipients == ("dana@example.org",)
     assert delivery.message_id == email.message_id
     assert delivery.subject == "Your certificate is ready"
     assert delivery.body.strip() == "Body text."
 
 
-def test_a_rolled_back_change_sends_nothing(smtp, django_capture_on_commit_callbacks):
+def test_a_rolled_back_change_sends_nothing(smtp_mail, django_capture_on_commit_callbacks):
     enrollment = CompletedEnrollmentFactory()
     with (
         django_capture_on_commit_callbacks(execute=True),
@@ -80,25 +72,25 @@ def test_a_rolled_back_change_sends_nothing(smtp, django_capture_on_commit_callb
         certificate_issue(enrollment=enrollment)
         raise RuntimeError("the request failed after issuing")
     assert OutboundEmail.objects.count() == 0
-    assert smtp.deliveries == []
+    assert smtp_mail.deliveries == []
 
 
-def test_a_task_run_twice_sends_once(smtp, django_capture_on_commit_callbacks):
+def test_a_task_run_twice_sends_once(smtp_mail, django_capture_on_commit_callbacks):
     email = queue_one(django_capture_on_commit_callbacks)
 
     # The broker hands the message out again (a worker died before acknowledging it),
     # or the sweep queued a second task for it.
     assert send_outbound_email.apply(args=[email.pk]).get() == "nothing to do"
 
-    assert len(smtp.deliveries) == 1
+    assert len(smtp_mail.deliveries) == 1
     email.refresh_from_db()
     assert email.attempts == 1
 
 
 def test_a_temporary_failure_waits_with_backoff_and_the_sweep_sends_it(
-    smtp, django_capture_on_commit_callbacks
+    smtp_mail, django_capture_on_commit_callbacks
 ):
-    smtp.fault = Fault.TEMPFAIL
+    smtp_mail.fault = Fault.TEMPFAIL
     before = timezone.now()
     email = queue_one(django_capture_on_commit_callbacks)
 
@@ -107,21 +99,21 @@ def test_a_temporary_failure_waits_with_backoff_and_the_sweep_sends_it(
     assert email.attempts == 1
     assert email.last_error.startswith("SMTPDataError: (451")
     assert email.next_attempt_at >= before + timedelta(seconds=retry_delay(1))
-    assert smtp.deferred == 1 and smtp.deliveries == []
+    assert smtp_mail.deferred == 1 and smtp_mail.deliveries == []
 
     # Not yet due: the sweep leaves it to its own retry.
     with django_capture_on_commit_callbacks(execute=True):
         assert outbound_email_enqueue_due(due_before=timezone.now()) == 0
-    smtp.fault = Fault.ACCEPT
+    smtp_mail.fault = Fault.ACCEPT
     assert outbound_email_enqueue_due(due_before=email.next_attempt_at + timedelta(seconds=1)) == 1
 
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmailStatus.SENT, 2)
-    assert [d.message_id for d in smtp.deliveries] == [email.message_id]
+    assert [d.message_id for d in smtp_mail.deliveries] == [email.message_id]
 
 
-def test_a_hung_server_costs_one_timeout_per_attempt(smtp, django_capture_on_commit_callbacks):
-    smtp.fault = Fault.HANG
+def test_a_hung_server_costs_one_timeout_per_attempt(smtp_mail, django_capture_on_commit_callbacks):
+    smtp_mail.fault = Fault.HANG
     started = timezone.now()
     email = queue_one(django_capture_on_commit_callbacks)
     took = (timezone.now() - started).total_seconds()
@@ -130,24 +122,26 @@ def test_a_hung_server_costs_one_timeout_per_attempt(smtp, django_capture_on_com
     assert email.status == OutboundEmailStatus.PENDING
     assert "timed out" in email.last_error
     assert 1 <= took < 3  # EMAIL_TIMEOUT is 1 s
-    assert smtp.hung == 1 and smtp.deliveries == []
+    assert smtp_mail.hung == 1 and smtp_mail.deliveries == []
 
 
-def test_a_permanent_refusal_is_not_retried(smtp, django_capture_on_commit_callbacks):
+def test_a_permanent_refusal_is_not_retried(smtp_mail, django_capture_on_commit_callbacks):
     email = queue_one(django_capture_on_commit_callbacks, subject="First")
-    smtp.fault = Fault.REJECT
+    smtp_mail.fault = Fault.REJECT
     refused = queue_one(django_capture_on_commit_callbacks, subject="Second")
 
     refused.refresh_from_db()
     assert refused.status == OutboundEmailStatus.FAILED
     assert refused.last_error.startswith("SMTPDataError: (550")
     assert outbound_email_enqueue_due(due_before=timezone.now() + timedelta(days=1)) == 0
-    assert [d.message_id for d in smtp.deliveries] == [email.message_id]
+    assert [d.message_id for d in smtp_mail.deliveries] == [email.message_id]
 
 
-def test_it_gives_up_after_the_last_attempt(smtp, settings, django_capture_on_commit_callbacks):
+def test_it_gives_up_after_the_last_attempt(
+    smtp_mail, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_MAX_ATTEMPTS = 2
-    smtp.fault = Fault.REFUSE
+    smtp_mail.fault = Fault.REFUSE
     email = queue_one(django_capture_on_commit_callbacks)
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmailStatus.PENDING, 1)
@@ -159,6 +153,12 @@ def test_it_gives_up_after_the_last_attempt(smtp, settings, django_capture_on_co
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutboundEmailStatus.FAILED, 2)
     assert "Connection refused" in email.last_error
+
+
+def test_beat_schedules_the_sweep_every_five_minutes():
+    [(name, entry)] = celery_app.conf.beat_schedule.items()
+    assert (name, entry["schedule"]) == ("outbox-sweep", 300.0)
+    assert celery_app.tasks[entry["task"]] is outbox_sweep._get_current_object()
 
 
 def test_retry_delay_doubles_up_to_its_cap(settings):

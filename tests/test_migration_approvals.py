@@ -14,8 +14,8 @@ from django.utils import timezone
 from courses.models import Approval, Certificate, CourseCredit
 from courses.pdf.certificate import certificate_pdf_render
 
-BEFORE = [("courses", "0006_outbound_email")]
-AFTER = [("courses", "0007_approvals")]
+BEFORE = [("courses", "0008_earned_hours")]
+AFTER = [("courses", "0009_approvals")]
 
 # The PDF of OLD_CERTIFICATE as the renderer drew it before this migration existed
 # (rendered from main at f35371d, under the settings below). Layout 1 must keep these bytes.

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("courses", "0007_approvals")]
-AFTER = [("courses", "0008_licenses")]
+BEFORE = [("courses", "0009_approvals")]
+AFTER = [("courses", "0010_licenses")]
 
 
 def migrate(targets):

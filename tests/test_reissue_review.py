@@ -14,6 +14,7 @@ from courses.services.certificates import (
 )
 from courses.services.licenses import license_create
 from tests.factories import CompletedEnrollmentFactory, CourseFactory, StaffFactory, UserFactory
+from tests.second_factor import force_login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_the_approved_reissue_prints_the_reviewed_values_not_the_profile_changed
     learner.licenses.update(license_type="psychologist", number="PSY-STOLEN", state="CA")
     request = certificate.reissue_requests.get()
 
-    client.force_login(StaffFactory())
+    force_login_with_second_factor(client, StaffFactory())
     review_url = reverse("admin:courses_reissuerequest_review", args=[request.pk])
     page = client.get(review_url).content.decode()
     mail.outbox.clear()
@@ -85,7 +86,7 @@ def test_a_license_added_later_can_be_asked_for_and_the_reissue_is_kept_in_histo
         ("Licensed Clinical Social Worker (LCSW)", "TX"),
         ("Licensed Marriage and Family Therapist (LMFT)", "CA"),
     ]
-    client.force_login(StaffFactory())
+    force_login_with_second_factor(client, StaffFactory())
     client.post(reverse("admin:courses_reissuerequest_review", args=[request.pk]))
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REISSUED
@@ -102,7 +103,7 @@ def test_a_reviewed_request_is_approved_once(client):
     learner = certificate.enrollment.learner
     license_create(holder=learner, license_type="lmft", state="CA", number="LMFT-9")
     request = reissue_request_create(certificate=certificate, learner=learner, reason="CA")
-    client.force_login(StaffFactory())
+    force_login_with_second_factor(client, StaffFactory())
     url = reverse("admin:courses_reissuerequest_review", args=[request.pk])
 
     client.post(url)

@@ -1,19 +1,27 @@
-"""Sign-up, profile and license forms for clinicians."""
+"""The license part of sign-up, the profile and the license forms for clinicians.
+
+Email, password and verification at sign-up are allauth's; allauth calls
+LicenseSignupForm (ACCOUNT_SIGNUP_FORM_CLASS) for the name and the first license. The
+profile manages the rest of the licenses (LicenseForm)."""
+
+import copy
 
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.exceptions import ValidationError
 
 from courses.models import License, LicenseType, User
 from courses.pdf.fonts import certificate_text
+from courses.services.licenses import license_create
 
-PROFILE_FIELDS = ("full_name", "email")
+PROFILE_FIELDS = ("full_name",)
+LICENSE_FIELDS = ["license_type", "state", "number", "renews_on", "profession"]
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
 
 
 class CertificateNameMixin:
-    """The name as a certificate prints it: sign-up, profile and the account admin. Only
-    a changed value is judged, so an existing account's saved name does not stop other
-    edits."""
+    """The name and license number, as a certificate prints them: sign-up, profile,
+    licenses and the account admin. Only a changed value is judged, so an existing
+    account's saved name does not stop other edits."""
 
     def _certificate_text(self, field, hint=""):
         value = self.cleaned_data[field]
@@ -24,47 +32,16 @@ class CertificateNameMixin:
     def clean_full_name(self):
         return self._certificate_text("full_name", NAME_HINT)
 
-
-class AccountFieldsMixin(CertificateNameMixin):
-    def _setup_account_fields(self):
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Log in, or reset your password if you have forgotten it."
-            )
-        return email
+    def clean_number(self):
+        return self._certificate_text("number")
 
 
-class SignupForm(AccountFieldsMixin, BaseUserCreationForm):
-    class Meta:
-        model = User
-        fields = PROFILE_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_account_fields()
-        self.fields["full_name"].widget.attrs["autofocus"] = True
-        self.fields["email"].widget.attrs.pop("autofocus", None)
-
-
-class ProfileForm(AccountFieldsMixin, forms.ModelForm):
-    class Meta:
-        model = User
-        fields = PROFILE_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_account_fields()
+def _license_choices(field):
+    field.choices = [("", "Choose your license type"), *LicenseType.choices]
 
 
 class LicenseForm(CertificateNameMixin, forms.ModelForm):
-    """One license: the one asked for at sign-up, or one added or edited in the profile.
+    """One license, added or edited in the profile (or the account admin).
 
     Its cleaned_data are license_create's / license_update's keyword arguments; the
     model's clean() and constraints judge the combination (the holder is set by the view
@@ -72,7 +49,7 @@ class LicenseForm(CertificateNameMixin, forms.ModelForm):
 
     class Meta:
         model = License
-        fields = ["license_type", "state", "number", "renews_on", "profession"]
+        fields = LICENSE_FIELDS
         widgets = {"renews_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
             "number": "Not needed if your license type is 'Other'.",
@@ -83,12 +60,7 @@ class LicenseForm(CertificateNameMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if holder is not None:
             self.instance.holder = holder
-        self.fields["license_type"].choices = [("", "Choose your license type")] + list(
-            LicenseType.choices
-        )
-
-    def clean_number(self):
-        return self._certificate_text("number")
+        _license_choices(self.fields["license_type"])
 
     def validate_unique(self):
         # The constraints name the holder, which is not a form field.
@@ -96,5 +68,44 @@ class LicenseForm(CertificateNameMixin, forms.ModelForm):
             return
         try:
             self.instance.validate_constraints()
-        except forms.ValidationError as error:
+        except ValidationError as error:
             self._update_errors(error)
+
+
+class LicenseSignupForm(CertificateNameMixin, forms.Form):
+    """The name and one license asked at sign-up; allauth adds the email and password.
+    A plain form (allauth builds its sign-up form on it); License.clean() judges it."""
+
+    full_name = User._meta.get_field("full_name").formfield()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(copy.deepcopy(LicenseForm.base_fields))
+        _license_choices(self.fields["license_type"])
+        self.fields["full_name"].widget.attrs.update(autocomplete="name", autofocus=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        license = License(**{name: cleaned.get(name) or "" for name in LICENSE_FIELDS[:3]})
+        try:
+            license.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return cleaned
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])
+        license_create(holder=user, **{name: self.cleaned_data[name] for name in LICENSE_FIELDS})
+
+
+class ProfileForm(CertificateNameMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"

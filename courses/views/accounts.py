@@ -1,42 +1,15 @@
-"""Clinician sign-up, profile and licenses. Log in, log out and passwords are
-django.contrib.auth's."""
+"""The clinician's profile and licenses. Sign-up, log in and out, email, passwords and
+the second factor are django-allauth's views (accounts/); the license asked at sign-up
+is courses.forms.accounts.LicenseSignupForm."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from courses.forms.accounts import LicenseForm, ProfileForm, SignupForm
+from courses.forms.accounts import LicenseForm, ProfileForm
 from courses.models import License, User
 from courses.services.licenses import license_create, license_delete, license_update
-
-
-def _safe_next(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
-
-
-@sensitive_post_parameters("password1", "password2")
-def signup(request):
-    form = SignupForm(request.POST or None)
-    license_form = LicenseForm(request.POST or None, prefix="license")
-    if request.method == "POST" and form.is_valid() and license_form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            license_create(holder=user, **license_form.cleaned_data)
-        login(request, user, backend="courses.auth.UserBackend")
-        messages.success(request, "Welcome! Your account is ready.")
-        return redirect(_safe_next(request) or "courses:catalog")
-    context = {"form": form, "license_form": license_form, "next": _safe_next(request)}
-    return render(request, "accounts/signup.html", context)
 
 
 @login_required

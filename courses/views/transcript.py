@@ -1,11 +1,9 @@
 """My CE: the learner's own transcript, as a page, a PDF and a CSV, with each license's
 renewal progress and the credit they earned elsewhere."""
 
-from functools import cache
 from pathlib import PurePath
 from urllib.parse import urlencode
 
-from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,12 +29,6 @@ from courses.services.renewals import self_reported_credit_create, self_reported
 CSV_HEADER = ["Course", "CE hours", "Completion date", "Certificate code", "Provider"]
 
 
-@cache
-def _blank_form_html() -> str:
-    # The empty period form is the same HTML for everyone; crispy takes milliseconds.
-    return render_crispy_form(RenewalPeriodForm())
-
-
 def _license(request, form) -> License | None:
     """The learner's license the transcript is cut for; 404 for anyone else's."""
     if form.license_id is None:
@@ -57,7 +49,6 @@ def _page(request, form, status=200):
     self_reported = list(self_reported_credits(holder_id=request.user.pk))
     context = {
         "form": form,
-        "form_html": _blank_form_html() if not form.is_bound else "",
         "transcript": data,
         "renewals": renewals_for(
             holder=request.user,
