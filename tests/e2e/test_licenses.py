@@ -20,6 +20,7 @@ from courses.services.licenses import license_create
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.factories import CourseFactory, CreditTypeFactory, StaffFactory, UserFactory
 from tests.report_data import certificate_on
+from tests.second_factor import browser_log_in, totp_activate
 
 
 def _setup():
@@ -110,15 +111,15 @@ def test_two_licenses_in_two_states_on_the_course_page_and_my_ce(page, log_in):
     assert page.console_errors == []
 
 
-def test_the_registrar_reviews_a_reissue_with_a_license_added_later(page, log_in):
+def test_the_registrar_reviews_a_reissue_with_a_license_added_later(page):
     clinician, course = _setup()
     certificate = Certificate.objects.get(enrollment__learner=clinician)
     request = reissue_request_create(
         certificate=certificate, learner=clinician, reason="Licensed in California now"
     )
-    log_in(page.context, StaffFactory())
-
+    registrar = StaffFactory()
     page.goto(f"/admin/courses/reissuerequest/{request.pk}/review/")
+    browser_log_in(page, registrar, secret=totp_activate(registrar))
     expect(page.locator(".reissue-review")).to_contain_text("LMFT-5678")
     screenshot(page, "licenses-04-reissue-review")
     page.get_by_role("button", name="Approve: issue with the requested values").click()
