@@ -24,6 +24,17 @@ urlpatterns = [
     path("my-ce/", transcript.transcript, name="transcript"),
     path("my-ce/transcript.pdf", transcript.transcript_pdf, name="transcript_pdf"),
     path("my-ce/transcript.csv", transcript.transcript_csv, name="transcript_csv"),
+    path("my-ce/self-reported/add/", transcript.self_reported_add, name="self_reported_add"),
+    path(
+        "my-ce/self-reported/<int:pk>/certificate/",
+        transcript.self_reported_certificate,
+        name="self_reported_certificate",
+    ),
+    path(
+        "my-ce/self-reported/<int:pk>/remove/",
+        transcript.self_reported_remove,
+        name="self_reported_remove",
+    ),
     # Staff records and reports
     path("staff/reports/", reports.report_index, name="report_index"),
     path("staff/reports/completions/", reports.completions, name="completions"),

@@ -39,6 +39,7 @@ OWNER, OTHER, ANONYMOUS, AUTHOR, REGISTRAR = ROLES = (
 OK, OWN, LOGIN, NOT_FOUND, FORBIDDEN = "200", "200 own only", "login", "404", "403"
 TO_COURSE = "redirect to the course page"  # "enrol first", or "not possible now"
 TO_BOOKLET = "redirect to the answer booklet"
+TO_TRANSCRIPT = "redirect to My CE"
 
 
 @dataclass
@@ -118,6 +119,13 @@ RULES = {
     "courses:transcript_csv": learner_rule(OK, OWN),
     "profile": learner_rule(OK, OWN),
     "license_add": learner_rule(OK, OWN),
+    "courses:self_reported_add": learner_rule(OK, OWN),
+    "courses:self_reported_certificate": learner_rule(
+        OK, NOT_FOUND, kwargs=lambda r: {"pk": r.self_reported.pk}
+    ),
+    "courses:self_reported_remove": learner_rule(
+        TO_TRANSCRIPT, NOT_FOUND, kwargs=lambda r: {"pk": r.self_reported.pk}, method="post"
+    ),
     "license_edit": learner_rule(
         OK, NOT_FOUND, kwargs=lambda r: {"pk": r.learner.licenses.get().pk}
     ),
@@ -131,6 +139,10 @@ RULES = {
     "courses:completions": records_rule(),
     "courses:completions_csv": records_rule(),
     "courses:course_report": records_rule(kwargs=slug("completed")),
+    # Approvals lapsing: every staff member who may see approvals (authors and registrars).
+    "courses:approvals_lapsing": Rule(
+        {OWNER: FORBIDDEN, OTHER: FORBIDDEN, ANONYMOUS: LOGIN, AUTHOR: OK, REGISTRAR: OK}
+    ),
     # The admin checks its own permissions: see test_admin_group_is_staff_only below
     # and tests/test_security_admin.py.
     "admin:*": None,
@@ -168,9 +180,9 @@ MATRIX = [
 
 def test_the_matrix_is_complete():
     protected = [name for name, rule in RULES.items() if rule and OWNER in rule.expect]
-    assert len(protected) == 17
+    assert len(protected) == 24
     assert all(set(RULES[name].expect) == set(ROLES) for name in protected)
-    assert len(MATRIX) == 17 * 5 + 16
+    assert len(MATRIX) == 24 * 5 + 16
 
 
 @pytest.fixture
@@ -225,6 +237,9 @@ def test_access(client, records, name, role):
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(login_url)
+    elif expected == TO_TRANSCRIPT:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("courses:transcript")
     elif expected in (TO_COURSE, TO_BOOKLET):
         target = "courses:course" if expected == TO_COURSE else "courses:booklet"
         assert response.status_code == 302

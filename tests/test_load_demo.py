@@ -16,6 +16,7 @@ from courses.models import (
     ProviderSettings,
     QuestionKind,
     ReferenceKind,
+    RequirementProfile,
     User,
     validate_choice_set,
 )
@@ -85,6 +86,20 @@ def test_accounts_are_created_once_and_passwords_printed_once(first_output):
     for output in (first_output, second_output):
         assert "http://127.0.0.1:8000/admin/" in output
         assert "http://127.0.0.1:8000/accounts/login/" in output
+
+
+def test_sample_requirement_profiles_are_loaded_once_and_marked_as_samples(first_output):
+    second_output = load_demo()
+
+    profiles = RequirementProfile.objects.all()
+    assert profiles.count() == 4 and all(profile.is_sample for profile in profiles)
+    california = profiles.get(state="CA", license_type="lmft")
+    assert (california.hours_required, california.period_months) == (36, 24)
+    assert [(m.credit_type.slug, m.hours) for m in california.minimums.all()] == [
+        ("law-and-ethics", 6)
+    ]
+    assert "Sample renewal requirement profiles: 4 added" in first_output
+    assert "Sample renewal requirement profiles: 0 added" in second_output
 
 
 def test_existing_passwords_are_left_alone(db):

@@ -48,6 +48,7 @@ def test_the_approved_reissue_prints_the_reviewed_values_not_the_profile_changed
     client.force_login(StaffFactory())
     review_url = reverse("admin:courses_reissuerequest_review", args=[request.pk])
     page = client.get(review_url).content.decode()
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(review_url)
 

@@ -1,5 +1,6 @@
 """Admin, one module per area: content (authors), approvals (boards), learning (attempts),
-credit (certificates), accounts (staff), mail (the outbox)."""
+credit (certificates), accounts (staff), mail (the outbox), renewals (requirement
+profiles)."""
 
 # Registers the ModelAdmins.
-from . import accounts, approvals, content, credit, learning, mail  # noqa: F401
+from . import accounts, approvals, content, credit, learning, mail, renewals  # noqa: F401

@@ -44,7 +44,14 @@ from .learning import (
     EvaluationResponse,
     SectionRead,
 )
-from .licenses import PROFESSION_OF, License, LicenseType
+from .licenses import (
+    PROFESSION_OF,
+    License,
+    LicenseType,
+    RequirementMinimum,
+    RequirementProfile,
+    SelfReportedCredit,
+)
 from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
@@ -85,6 +92,9 @@ __all__ = [
     "ReferenceKind",
     "ReissueRequest",
     "ReissueRequestStatus",
+    "RequirementMinimum",
+    "RequirementProfile",
+    "SelfReportedCredit",
     "Section",
     "SectionRead",
     "USState",

@@ -69,8 +69,15 @@ class InProgress:
 
 def certificate_states(certificate: Certificate, license: License) -> bool:
     """Whether the certificate was issued for this license (its type and state)."""
+    kind = license.get_license_type_display()
+    if certificate.licenses:
+        return any(
+            (held["license_type"], held["state"]) == (kind, license.state)
+            for held in certificate.licenses
+        )
+    # Layout 1 stated one license in its own fields, the state by name.
     return (certificate.license_type, certificate.license_state) == (
-        license.get_license_type_display(),
+        kind,
         license.get_state_display(),
     )
 
@@ -84,6 +91,7 @@ class Transcript:
     licenses: list[License]  # every license the learner holds
     in_progress: list[InProgress]
     certificates: list[Certificate]  # in the period; each has .counts and .replacement_code
+    every: list[Certificate]  # all of them, whatever the period and license
     total_hours: Decimal
     total_courses: int
     period_hours: Decimal
@@ -171,14 +179,13 @@ def transcript_for(
         .select_related("enrollment__course")
         .order_by("-completed_on", "-issued_at", "-pk")
     )
-    if license is not None:
-        every = [c for c in every if certificate_states(c, license)]
+    stated = every if license is None else [c for c in every if certificate_states(c, license)]
     certificates = [
         c
-        for c in every
+        for c in stated
         if (start is None or c.completed_on >= start) and (end is None or c.completed_on <= end)
     ]
-    credited = [c for c in every if c.counts]
+    credited = [c for c in stated if c.counts]
     credited_in_period = [c for c in certificates if c.counts]
     return Transcript(
         learner=learner,
@@ -188,6 +195,7 @@ def transcript_for(
         licenses=list(License.objects.filter(holder=learner)),
         in_progress=in_progress,
         certificates=certificates,
+        every=every,
         total_hours=sum((c.ce_hours for c in credited), Decimal("0")),
         total_courses=len(credited),
         period_hours=sum((c.ce_hours for c in credited_in_period), Decimal("0")),

@@ -156,6 +156,9 @@ def license_line(license: dict) -> str:
 
 
 def _stated_licenses(certificate: Certificate) -> list[str]:
+    if certificate.licenses:
+        return [license_line(license) for license in certificate.licenses]
+    # Layout 1 stated one license in its own fields.
     parts = (
         certificate.license_type,
         f"No. {certificate.license_number}" if certificate.license_number else "",

@@ -8,7 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Course, LicenseType, ProviderSettings, User
+from courses.models import (
+    Course,
+    CreditType,
+    LicenseType,
+    ProviderSettings,
+    RequirementMinimum,
+    RequirementProfile,
+    User,
+)
 from courses.services.archive import MANIFEST_NAME, MEDIA_DIR, ArchiveError, course_import
 from courses.services.licenses import license_create
 
@@ -26,6 +34,40 @@ CLINICIAN_LICENSES = [
     {"license_type": LicenseType.LCSW, "state": "TX", "number": "LCSW-DEMO-1234", "days": 200},
     {"license_type": LicenseType.LMFT, "state": "CA", "number": "LMFT-DEMO-5678", "days": 420},
 ]
+
+# Sample renewal requirements, marked as samples: check each against the board's
+# current rules before relying on it. (state, license type, months, hours, home-study
+# cap, [(credit type slug, minimum hours)], source)
+SAMPLE_REQUIREMENTS = [
+    ("CA", LicenseType.LMFT, 24, 36, None, [("law-and-ethics", 6)], "CA BBS, 16 CCR §1887.3"),
+    ("CA", LicenseType.LCSW, 24, 36, None, [("law-and-ethics", 6)], "CA BBS, 16 CCR §1887.3"),
+    ("TX", LicenseType.LCSW, 24, 30, None, [("ethics", 6)], "Texas BSWE continuing education"),
+    ("NY", LicenseType.LCSW, 36, 36, 12, [], "NY SED social work CE (self-study cap)"),
+]
+
+
+def sample_requirements_ensure() -> int:
+    """Add the sample requirement profiles that are missing; returns how many."""
+    added = 0
+    for state, kind, months, hours, cap, minimums, source in SAMPLE_REQUIREMENTS:
+        profile, created = RequirementProfile.objects.get_or_create(
+            state=state,
+            license_type=kind,
+            defaults={
+                "period_months": months,
+                "hours_required": hours,
+                "home_study_cap": cap,
+                "source": source,
+                "is_sample": True,
+            },
+        )
+        if created:
+            added += 1
+            for slug, minimum in minimums:
+                RequirementMinimum.objects.create(
+                    profile=profile, credit_type=CreditType.objects.get(slug=slug), hours=minimum
+                )
+    return added
 
 
 def demo_archive() -> bytes:
@@ -63,6 +105,12 @@ class Command(BaseCommand):
                     f"({course.sections.count()} sections)."
                 )
             )
+
+        added = sample_requirements_ensure()
+        self.stdout.write(
+            f"Sample renewal requirement profiles: {added} added "
+            "(marked as samples; check them against each board's current rules)."
+        )
 
         provider = ProviderSettings.load()
         if not provider.administrator_name:
