@@ -678,3 +678,20 @@ def test_a_reissue_for_a_license_added_later_cites_the_approval_covering_it():
     ]
     assert [a["board"] for a in reissued.approvals] == ["Psychology Board", "Social Work Board"]
     assert "Social Work Board" in pdf_text(reissued)
+
+
+def test_staff_enter_the_providers_contact_that_certificates_print(staff_client):
+    url = reverse("admin:courses_providersettings_change", args=[ProviderSettings.load().pk])
+    data = admin_form(staff_client.get(url))
+    data.update(
+        administrator_name="Jordan Ellis, PsyD",
+        contact_address="100 Main Street, Sacramento, CA 95814",
+        contact_phone="(916) 555-0100",
+        contact_email="ce@example.org",
+    )
+
+    assert staff_client.post(url, data).status_code == 302
+
+    assert ProviderSettings.load().contact_line == (
+        "100 Main Street, Sacramento, CA 95814 · (916) 555-0100 · ce@example.org"
+    )

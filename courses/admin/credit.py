@@ -33,6 +33,10 @@ class ProviderSettingsAdmin(admin.ModelAdmin):
     form = ProviderSettingsForm
     fieldsets = [
         (None, {"fields": ["provider_name", "delivery_format"]}),
+        (
+            "Contact, as certificates print it",
+            {"fields": ["contact_address", "contact_phone", "contact_email"]},
+        ),
         ("Signature", {"fields": ["administrator_name", "administrator_title", "signature_image"]}),
         ("Branding", {"fields": ["logo"]}),
     ]
