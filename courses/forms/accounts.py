@@ -31,7 +31,8 @@ class CertificateNameMixin:
 class LicenseFieldsMixin(CertificateNameMixin):
     """Certificates state the license, so a clinician must give it (unless 'Other')."""
 
-    def _setup_license_fields(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["license_type"].required = True
         self.fields["license_number"].help_text = "Not needed if your profession is 'Other'."
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -63,7 +64,6 @@ class SignupForm(LicenseFieldsMixin, BaseUserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_license_fields()
         self.fields["full_name"].widget.attrs["autofocus"] = True
         self.fields["email"].widget.attrs.pop("autofocus", None)
 
@@ -72,7 +72,3 @@ class ProfileForm(LicenseFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_license_fields()
