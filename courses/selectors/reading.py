@@ -6,7 +6,7 @@ and questions a course has.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
 from courses.models import (
     Course,
@@ -42,7 +42,8 @@ def catalog_courses() -> QuerySet[Course]:
     return (
         Course.objects.published()
         .annotate(section_count=Count("sections"))
-        .prefetch_related("authors")
+        # A list per course, not a related manager built per course while rendering.
+        .prefetch_related(Prefetch("authors", to_attr="author_list"))
         .order_by("title")
     )
 
