@@ -138,7 +138,8 @@ def _copy(cursor, model, columns, lines, counts):
     """COPY pre-formatted lines (tab separated, already escaped) into the model's table."""
     table, columns = _columns(model, columns)
     n = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)  # "primary"
+    with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         chunk = []
         for line in lines:
             chunk.append(line)
