@@ -544,14 +544,23 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
             # the preflight, some to warm up, the rest measured.
             built["submit"] = built["submit"][n :: len(trees)]
             requests[tree.label] = built
+        serves = {}  # per tree, the rows it serves: the old code may not have every page
         for tree in trees:
             port, built = servers[tree.label].port, requests[tree.label]
             submit = built["submit"]
             warm_submit, built["submit"] = submit[1:301], submit[301:]
+            serves[tree.label] = []
             for row in rows:
-                preflight(port, row, submit if row.key == "submit" else built[row.key])
+                try:
+                    preflight(port, row, submit if row.key == "submit" else built[row.key])
+                except SystemExit as refusal:
+                    if tree.label != "old":
+                        raise
+                    print(f"  old: not measured, {refusal}", flush=True)
+                else:
+                    serves[tree.label].append(row)
             print(f"  {tree.label}: preflight passed; warming up", flush=True)
-            for row in rows:
+            for row in serves[tree.label]:
                 path = work / f"{size_name}-{tree.label}-{row.key}-warm.tsv"
                 write_requests(path, warm_submit if row.key == "submit" else built[row.key])
                 wrk(port, path, row.expected, duration=args.warmup, connections=args.connections)
@@ -561,6 +570,8 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
         results = []
         for n, row in enumerate(rows):
             for tree in trees if n % 2 == 0 else trees[::-1]:
+                if row not in serves[tree.label]:
+                    continue
                 server = servers[tree.label]
                 result = measure_row(row, requests[tree.label], args, server, work, size_name)
                 result.tree = tree.label
