@@ -395,6 +395,13 @@ SITE_NAME = env.str("SITE_NAME", default="Helping Professions CE")
 MFA_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# The hours justification warns when a course's CE hours exceed its estimated study
+# time by more than this share.
+CE_HOURS_MARGIN_PERCENT = env.int("CE_HOURS_MARGIN_PERCENT", default=20)
+# A section page that is on screen, or whose audio plays, beats this often
+# (static/js/reading.js); the server credits at most this plus BEAT_SLACK_SECONDS a beat.
+READING_BEAT_SECONDS = 15
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page is ever framed; the admin's related-object popups are windows, not frames.
 X_FRAME_OPTIONS = "DENY"

@@ -1,7 +1,8 @@
 """Who is asking (the client address), requests refused before they reach a view, and
 the second factor staff pages require."""
 
-from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from csp.utils import build_policy

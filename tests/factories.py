@@ -63,6 +63,9 @@ class CourseFactory(DjangoModelFactory):
     learning_objectives = "Identify one thing.\nExplain another thing."
     ce_hours = Decimal("3.00")
     is_published = True
+    # Courses require reading by default; tests of other rules answer the booklet
+    # without reading first. tests/test_earned_hours.py turns it on.
+    require_reading = False
 
     @factory.post_generation
     def authors(obj, create, extracted, **kwargs):

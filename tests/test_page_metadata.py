@@ -20,7 +20,9 @@ def test_the_favicon_is_at_the_site_root(client):
 
 @pytest.fixture
 def pages(db):
-    section = SectionFactory(course=CourseFactory(summary="Power, consent & the helping bond."))
+    section = SectionFactory(
+        course=CourseFactory(summary="Power, consent & the helping bond."), number=1
+    )
     course = section.course
     return {
         "/": "Home-study continuing education",

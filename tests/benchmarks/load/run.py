@@ -73,6 +73,8 @@ ROWS = [
     Row("authenticated", "Logged-in no-op (session + user)", 200, False),
     Row("catalog", "Catalog (a visitor's first page)", 200, True),
     Row("section", "Section page", 200, True),
+    # What an open section costs while it is read: one beat every 15 s per reader.
+    Row("beat", "Reading beat (POST)", 200, True),
     Row("booklet", "Answer booklet", 200, True),
     Row("draft", "Draft save (autosave POST)", 200, True),
     Row("submit", "Submit and grade (POST)", 302, True),
@@ -150,6 +152,18 @@ def build_requests(seeded, port: int) -> dict[str, list[tuple]]:
         "catalog": [("GET", "/", H(port), "")],
         "section": [
             ("GET", f"/courses/{slug}/sections/{number}/", H(port, session=session), "")
+            for session, slug, number in seeded.sections
+        ],
+        "beat": [
+            (
+                "POST",
+                f"/courses/{slug}/sections/{number}/beat/",
+                {
+                    **H(port, session=session, post=True),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                urlencode([("csrfmiddlewaretoken", csrf)]),
+            )
             for session, slug, number in seeded.sections
         ],
         "booklet": [
