@@ -25,7 +25,7 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 # URLs whose path carries a secret: the route pattern is logged instead.
-_SECRET_PATHS = {"password_reset_confirm"}
+_SECRET_PATHS = {"account_reset_password_from_key", "account_confirm_email"}
 
 # Standard LogRecord attributes, plus Django's "request" extra (its repr holds the
 # query string): none of these are copied into the JSON line.

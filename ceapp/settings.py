@@ -6,7 +6,6 @@ start does); production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL
 README "Running in production".
 """
 
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,7 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "csp",
     "simple_history",
     "courses",
@@ -62,11 +63,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Staff pass a second factor before the admin or the staff reports open.
+    "courses.security.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on content history rows (who changed a course).
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: turns a locked-out login into the lockout page.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ceapp.urls"
@@ -148,32 +150,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "courses:catalog"
 LOGOUT_REDIRECT_URL = "courses:catalog"
 
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth
 # address from the right (anything further left is whatever the client sent). 0: no
-# proxy, the peer address is the client. Used by login throttling and verification.
+# proxy, the peer address is the client. Used by rate limits, the request log and
+# verification.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one
-# account from one address, that pair is locked out for the cool-off and gets the
-# lockout page with 429; the account stays usable from elsewhere, so nobody can lock
-# a clinician out from afar. The admin login goes through the same backend.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# Django's AuthenticationForm posts the email in "username"; case does not make a new account.
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "courses.security.login_username"
-AXES_CLIENT_IP_CALLABLE = "courses.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "courses.security.lockout_response"
+# Accounts (django-allauth): email is the login. Sign-up, login, email verification and
+# change, password reset and the second factor are allauth's views and flows.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The license part of sign-up (name and license as certificates print them).
+ACCOUNT_SIGNUP_FORM_CLASS = "courses.forms.accounts.LicenseSignupForm"
+# Mandatory: a new account logs in only once its address is verified. That is also what
+# lets sign-up answer the same for a new and an existing address (the owner of an
+# existing one is emailed instead), which allauth can only do with mandatory verification.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # the emails say so
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# One address per account; a new one replaces it once verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# A password reset for an address with no account sends nothing (the page reads the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# A logged-in user who opens the login page (say, for a page their account cannot
+# open) sees it, rather than being bounced back in a loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+# Rate limits, counted in Django's default cache (allauth has no setting for another
+# alias), so with REDIS_URL they hold across workers and servers. "ip" is the client,
+# "key" the email address. Failed logins: 5 per address in 15 minutes, whoever tries;
+# a password reset lifts that pause for its owner. A blocked request gets 429.html.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/15m/key",
+    "signup": "20/m/ip,100/h/ip",
+    "reset_password": "20/m/ip,5/h/key",  # nosec B105  # a rate, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105
+    # Verification (and "someone tried to sign up") emails: one per address per 3 minutes.
+    "confirm_email": "30/h/ip,1/3m/key",
+    "change_password": "5/m/user",  # nosec B105
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+ACCOUNT_ADAPTER = "courses.adapter.AccountAdapter"
+
+# Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes. Staff
+# must use it (courses.security.StaffSecondFactorMiddleware); clinicians may.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # Content history (django-simple-history) is an audit trail: read-only in the admin,
 # never a way round the authoring checks by restoring an old version.
@@ -358,7 +392,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Shown in the footer and on certificates unless the admin sets its own.
 SITE_NAME = env.str("SITE_NAME", default="Helping Professions CE")
+MFA_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# The hours justification warns when a course's CE hours exceed its estimated study
+# time by more than this share.
+CE_HOURS_MARGIN_PERCENT = env.int("CE_HOURS_MARGIN_PERCENT", default=20)
+# A section page that is on screen, or whose audio plays, beats this often
+# (static/js/reading.js); the server credits at most this plus BEAT_SLACK_SECONDS a beat.
+READING_BEAT_SECONDS = 15
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page is ever framed; the admin's related-object popups are windows, not frames.

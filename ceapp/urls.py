@@ -1,16 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from courses.views import accounts, certificates, health, media, pages
 
 urlpatterns = [
     path("", include("courses.urls")),
+    # One login for everyone, with its rate limits and second factor: the admin's too.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="admin_login_redirect",
+    ),
     path("admin/", admin.site.urls),
-    # Accounts
-    path("accounts/signup/", accounts.signup, name="signup"),
+    # Accounts: allauth's sign-up, login, email, password and second-factor pages.
     path("accounts/profile/", accounts.profile, name="profile"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
     # Public certificate verification
     path("verify/", certificates.verify, name="verify"),
     path("verify/<str:code>/", certificates.verify_code, name="verify_code"),

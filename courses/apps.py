@@ -20,7 +20,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import checks, signals  # noqa: F401  (registers the checks, connects the receivers)
+        from courses import checks, security, signals  # noqa: F401  (checks, receivers)
 
         # After auth has created this app's permissions (auth comes first in INSTALLED_APPS).
         post_migrate.connect(_staff_groups, sender=self, dispatch_uid="courses.staff_groups")

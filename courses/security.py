@@ -1,11 +1,19 @@
-"""Who is asking (the client address and the login name that throttling counts by),
-and requests refused before they reach a view."""
+"""Who is asking (the client address), requests refused before they reach a view, and
+the second factor staff pages require."""
 
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import BadRequest
+from django.dispatch import receiver
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 
 def content_security_policy_middleware(get_response):
@@ -47,20 +55,46 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def login_username(request, credentials=None) -> str | None:
-    """The email a login attempt names, as django-axes counts it: case and spacing do not
-    make a new account to guess at, and what is stored fits its column."""
-    if credentials:
-        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
-    else:
-        value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
-    if not isinstance(value, str):
-        return None
-    return value.replace("\x00", "").strip().lower()[:254] or None
+def second_factor_used(request) -> bool:
+    """Whether this session's login (or a later check) passed a second factor."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
 
 
-def lockout_response(request, original_response=None, credentials=None):
-    """The page a locked-out login gets (django-axes' AXES_LOCKOUT_CALLABLE): 429 and
-    how long to wait, in minutes."""
-    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
-    return render(request, "registration/locked.html", {"minutes": minutes}, status=429)
+class StaffSecondFactorMiddleware:
+    """Staff reach the admin and the staff reports only with a second factor used in this
+    session: without an authenticator they are sent to set one up, with one they have
+    not used since logging in they are asked for a code. Other pages and other users
+    pass untouched, without a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if not (match.namespaces[:1] == ["admin"] or match.route.startswith("staff/")):
+            return None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff) or second_factor_used(request):
+            return None
+        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if has_totp:
+            target = reverse("mfa_reauthenticate")
+            messages.info(request, "Staff pages need your authenticator code once per login.")
+        else:
+            target = reverse("mfa_activate_totp")
+            messages.info(
+                request,
+                "Staff pages need a second factor. Set up an authenticator app to continue.",
+            )
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+@receiver(authenticator_added, dispatch_uid="courses.second_factor_on_setup")
+def second_factor_on_setup(sender, request, user, authenticator, **kwargs):
+    """Setting up TOTP means typing a valid code: that counts as using it in this session."""
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)

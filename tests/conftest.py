@@ -6,6 +6,7 @@ from ceapp.celery import app as celery_app
 from ceapp.warmup import warm_up_tasks
 from tests.factories import StaffFactory, UserFactory
 from tests.mail_servers import CeleryWorker, RedisServer, SmtpServer, worker_env
+from tests.second_factor import force_login_with_second_factor
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +46,14 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor the admin asks staff for."""
+    return force_login_with_second_factor(client, admin_user)
+
+
+@pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    force_login_with_second_factor(client, staff)
     client.user = staff
     return client
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -25,6 +26,15 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):
+        """A confirmed address, as every account that enrols has; email_verified=False
+        for one that has not confirmed yet."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email.lower(), verified=True, primary=True
+            )
 
 
 class StaffFactory(UserFactory):
@@ -53,6 +63,9 @@ class CourseFactory(DjangoModelFactory):
     learning_objectives = "Identify one thing.\nExplain another thing."
     ce_hours = Decimal("3.00")
     is_published = True
+    # Courses require reading by default; tests of other rules answer the booklet
+    # without reading first. tests/test_earned_hours.py turns it on.
+    require_reading = False
 
     @factory.post_generation
     def authors(obj, create, extracted, **kwargs):

@@ -17,12 +17,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import URLResolver, get_resolver, reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import int_to_base36
 from pypdf import PdfReader
 
 from courses.models import Answer, Attempt, Certificate, Enrollment
 from tests.factories import UserFactory
+from tests.second_factor import force_login_with_second_factor
 from tests.security_data import author, learner_with_records, registrar
 
 OWNER, OTHER, ANONYMOUS, AUTHOR, REGISTRAR = ROLES = (
@@ -37,6 +37,7 @@ OWNER, OTHER, ANONYMOUS, AUTHOR, REGISTRAR = ROLES = (
 # (and to registrars where the rule says so). OWN: 200 showing the visitor's own
 # (empty) records, never the owner's. LOGIN: a redirect to the login page.
 OK, OWN, LOGIN, NOT_FOUND, FORBIDDEN = "200", "200 own only", "login", "404", "403"
+REDIRECT = "302"  # elsewhere in the visitor's own account pages
 TO_COURSE = "redirect to the course page"  # "enrol first", or "not possible now"
 TO_BOOKLET = "redirect to the answer booklet"
 
@@ -94,13 +95,20 @@ RULES = {
     "healthz": public(),
     "readyz": public(),
     "media": public(kwargs=lambda r: {"path": "audio/public.mp3"}),
-    "login": public(),
-    "logout": public(status=405),  # logging out is a POST
-    "signup": public(),
-    "password_reset": public(),
-    "password_reset_done": public(),
-    "password_reset_confirm": public(kwargs=lambda r: {"uidb64": "MQ", "token": "set-password"}),
-    "password_reset_complete": public(),
+    # Accounts (django-allauth). A made-up key gets the "invalid or expired" page.
+    "account_login": public(),
+    "account_logout": public(status=302),  # nobody to log out: back to the catalog
+    "account_inactive": public(),
+    "account_signup": public(),
+    "account_email_verification_sent": public(),
+    "account_confirm_email": public(kwargs=lambda r: {"key": "made-up"}),
+    "account_reset_password": public(),
+    "account_reset_password_done": public(),
+    "account_reset_password_from_key": public(kwargs=lambda r: {"uidb36": "1", "key": "made-up"}),
+    "account_reset_password_from_key_done": public(),
+    "account_confirm_login_code": public(status=302),  # no login in progress: to the login
+    "mfa_authenticate": public(status=302),  # no login in progress: to the login
+    "admin_login_redirect": public(status=302),  # the admin logs in through the site login
     # --- The learner's own ----------------------------------------------------------------
     # Enrolling is per visitor: it makes the visitor's own enrollment, nobody else's.
     "courses:enrol": learner_rule(TO_COURSE, TO_COURSE, kwargs=slug("reading"), method="post"),
@@ -116,14 +124,50 @@ RULES = {
     "courses:transcript": learner_rule(OK, OWN),
     "courses:transcript_pdf": learner_rule(OK, OWN),
     "courses:transcript_csv": learner_rule(OK, OWN),
+    # Time on a section counts for enrolled learners only; a beat answers in JSON.
+    "courses:section_beat": Rule(
+        {
+            OWNER: OK,
+            OTHER: NOT_FOUND,
+            ANONYMOUS: FORBIDDEN,
+            AUTHOR: NOT_FOUND,
+            REGISTRAR: NOT_FOUND,
+        },
+        kwargs=lambda r: {"slug": r.reading.slug, "number": 1},
+        method="post",
+    ),
+    "courses:section_read": learner_rule(
+        "302",  # marked read, back to the course page
+        NOT_FOUND,
+        kwargs=lambda r: {"slug": r.reading.slug, "number": 1},
+        method="post",
+    ),
     "profile": learner_rule(OK, OWN),
-    "password_change": learner_rule(OK, OWN),
-    "password_change_done": learner_rule(OK, OWN),
+    # Each visitor's own account settings; changing a factor first asks for the password.
+    "account_email": learner_rule(OK, OWN),
+    "account_change_password": learner_rule(OK, OWN),
+    "account_set_password": learner_rule(REDIRECT, REDIRECT),  # has one: change it
+    "account_reauthenticate": learner_rule(OK, OWN),
+    "account_request_reauthentication_code": learner_rule(OK, OWN),
+    "account_confirm_reauthentication_code": learner_rule(REDIRECT, REDIRECT),
+    "mfa_index": learner_rule(OK, OWN),
+    # Staff here have an authenticator app; the learners none.
+    "mfa_reauthenticate": learner_rule(REDIRECT, REDIRECT, author=OK, registrar=OK),
+    "mfa_activate_totp": learner_rule(REDIRECT, REDIRECT),
+    "mfa_deactivate_totp": learner_rule(NOT_FOUND, NOT_FOUND, author=REDIRECT, registrar=REDIRECT),
+    "mfa_view_recovery_codes": learner_rule(NOT_FOUND, NOT_FOUND),
+    "mfa_generate_recovery_codes": learner_rule(REDIRECT, REDIRECT),
+    "mfa_download_recovery_codes": learner_rule(NOT_FOUND, NOT_FOUND),
     # --- Staff -------------------------------------------------------------------------
     "courses:report_index": records_rule(),
     "courses:completions": records_rule(),
     "courses:completions_csv": records_rule(),
     "courses:course_report": records_rule(kwargs=slug("completed")),
+    "courses:hours": records_rule(kwargs=slug("completed")),
+    "courses:hours_pdf": records_rule(kwargs=slug("completed")),
+    "courses:hours_csv": records_rule(kwargs=slug("completed")),
+    "courses:evidence": records_rule(kwargs=code),
+    "courses:evidence_pdf": records_rule(kwargs=code),
     # The admin checks its own permissions: see test_admin_group_is_staff_only below
     # and tests/test_security_admin.py.
     "admin:*": None,
@@ -161,9 +205,9 @@ MATRIX = [
 
 def test_the_matrix_is_complete():
     protected = [name for name, rule in RULES.items() if rule and OWNER in rule.expect]
-    assert len(protected) == 17
+    assert len(protected) == 35
     assert all(set(RULES[name].expect) == set(ROLES) for name in protected)
-    assert len(MATRIX) == 17 * 5 + 16
+    assert len(MATRIX) == 35 * 5 + 22
 
 
 @pytest.fixture
@@ -207,7 +251,9 @@ def test_access(client, records, name, role):
     rule = RULES[name]
     url = reverse(name, kwargs=rule.kwargs(records) if rule.kwargs else None)
     user = visitor(role, records)
-    if user:
+    if user and user.is_staff:
+        force_login_with_second_factor(client, user)
+    elif user:
         client.force_login(user)
     before = snapshot(records.learner)
 
@@ -285,13 +331,11 @@ def test_admin_group_is_staff_only(client, records):
 
 def test_password_reset_link_for_another_account_is_refused(client, records):
     """A reset link only works with its own token; a made-up one changes nothing."""
-    uid = urlsafe_base64_encode(force_bytes(records.learner.pk))
-    url = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": "made-up-token"})
+    uid = int_to_base36(records.learner.pk)
+    url = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": "made-up"})
     password = records.learner.password
 
-    response = client.post(
-        url, {"new_password1": "N3w-pass-word!", "new_password2": "N3w-pass-word!"}
-    )
+    response = client.post(url, {"password1": "N3w-pass-word!", "password2": "N3w-pass-word!"})
 
     assert response.status_code == 200
     assert "invalid" in response.content.decode().lower()

@@ -392,7 +392,7 @@ def test_another_learner_gets_404_and_anonymous_must_log_in(client, learner_clie
     learner_client.logout()
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={url}"
+    assert response.url == f"{reverse('account_login')}?next={url}"
 
 
 def test_revoked_certificate_is_refused_not_rendered(client):

@@ -374,7 +374,7 @@ def test_reissue_page_is_owner_only(client, learner_client):
     assert learner_client.get(url).status_code == 404
     learner_client.logout()
     response = learner_client.get(url)
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 # Admin ---------------------------------------------------------------------

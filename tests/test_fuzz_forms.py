@@ -49,6 +49,7 @@ from courses.models import (
 )
 from courses.services.evaluation import evaluation_items_ensure
 from tests.factories import StaffFactory
+from tests.second_factor import force_login_with_second_factor
 from tests.security_data import admin_form_data, learner_with_records
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -267,7 +268,7 @@ SIGNUP = {
 @given(body=bodies(SIGNUP))
 def test_signup(client, records, body):
     fuzz(
-        lambda: post(client, reverse("signup"), body),
+        lambda: post(client, reverse("account_signup"), body),
         succeeded=redirect,
         may_change=["user"],
     )
@@ -375,7 +376,7 @@ def test_reissue_request(learner, records, data):
 
 @pytest.fixture
 def admin_course(client, records):
-    client.force_login(StaffFactory())
+    force_login_with_second_factor(client, StaffFactory())
     url = reverse("admin:courses_course_change", args=[records.completed.pk])
     return client, url, admin_form_data(client.get(url))
 
@@ -393,11 +394,11 @@ def test_admin_course_save(admin_course, data):
 
 
 @fuzz_settings("login")
-@given(body=bodies({"username": "owen@example.org", "password": "correct-horse-battery"}))
+@given(body=bodies({"login": "owen@example.org", "password": "correct-horse-battery"}))
 def test_login(client, records, body):
     records.learner.email = "owen@example.org"
     records.learner.save()
-    for url in (reverse("login"), reverse("admin:login")):
+    for url in (reverse("account_login"), reverse("admin:login")):
         client.cookies.clear()  # anonymous again: a successful login was rolled back
         fuzz(lambda url=url: post(client, url, body), succeeded=redirect)
 

@@ -7,7 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.urls import reverse
 
 from courses.models import (
     Course,
@@ -83,6 +85,22 @@ def test_accounts_are_created_once_and_passwords_printed_once(first_output):
     for output in (first_output, second_output):
         assert "http://127.0.0.1:8000/admin/" in output
         assert "http://127.0.0.1:8000/accounts/login/" in output
+
+
+def test_demo_accounts_have_verified_addresses_and_log_in(first_output, client):
+    # Demo addresses receive no mail, so they count as verified: logging in needs no link.
+    for email in ("admin@example.com", "clinician@example.com"):
+        address = EmailAddress.objects.get(email=email)
+        assert (address.user.email, address.verified, address.primary) == (email, True, True)
+    password = re.search(r"clinician@example.com / password (\S+)", first_output).group(1)
+
+    response = client.post(
+        reverse("account_login"), {"login": "clinician@example.com", "password": password}
+    )
+
+    assert response["Location"] == reverse("courses:catalog")
+    load_demo()
+    assert EmailAddress.objects.count() == 2
 
 
 def test_existing_passwords_are_left_alone(db):

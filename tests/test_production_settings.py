@@ -27,6 +27,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.template import engines
 
+from tests.second_factor import force_login_with_second_factor
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "ceapp" / "settings.py"
 GUNICORN_CONF = ROOT / "ceapp" / "gunicorn.conf.py"
@@ -374,7 +376,7 @@ def test_the_cache_round_trips_through_redis(redis_cache):
 def test_sessions_are_in_redis_and_survive_losing_it(redis_cache, client, staff):
     server, prefix = redis_cache
 
-    client.force_login(staff)
+    force_login_with_second_factor(client, staff)
 
     session_key = client.cookies["sessionid"].value
     assert list(server.scan_iter(f"{prefix}:*{session_key}"))
@@ -391,7 +393,7 @@ def test_a_redis_outage_degrades_to_the_database(settings, client, staff):
     settings.SESSION_ENGINE = loaded["SESSION_ENGINE"]
 
     assert cache.get("anything") is None
-    client.force_login(staff)
+    force_login_with_second_factor(client, staff)
     assert client.get("/admin/").status_code == 200
 
 

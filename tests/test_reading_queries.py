@@ -40,11 +40,8 @@ SECTION_QUERIES_ANONYMOUS = 1
 # references + active questions + previous section + next section) and caches it;
 # later views read it from the cache.
 SECTION_CONTENT_QUERIES = 5
-# Plus the read mark on the first visit: SAVEPOINT, INSERT .. ON CONFLICT DO NOTHING,
-# RELEASE (BEGIN and COMMIT in production). A revisit sees the mark in the section
-# query and writes nothing.
+# Viewing writes nothing: reading.js's beats mark a section read (tests/test_earned_hours.py).
 SECTION_QUERIES_LOGGED_IN = AUTH + 1
-MARK_READ_QUERIES = 3
 
 
 def make_course(*, sections, per_section):
@@ -130,13 +127,11 @@ def test_section_page_queries_logged_in(learner_client, django_assert_num_querie
     course = make_course(sections=3, per_section=per_section)
     section = course.sections.get(number=2)
 
-    with django_assert_num_queries(
-        SECTION_QUERIES_LOGGED_IN + MARK_READ_QUERIES + SECTION_CONTENT_QUERIES
-    ):
+    with django_assert_num_queries(SECTION_QUERIES_LOGGED_IN + SECTION_CONTENT_QUERIES):
         response = learner_client.get(section.get_absolute_url())
 
     assert response.content.decode().count("QUESTION ") == per_section
-    assert SectionRead.objects.filter(learner=learner_client.user, section=section).exists()
+    assert not SectionRead.objects.exists()
 
 
 def test_section_page_revisit_writes_nothing(learner_client, django_assert_num_queries):
@@ -147,16 +142,15 @@ def test_section_page_revisit_writes_nothing(learner_client, django_assert_num_q
         response = learner_client.get(section.get_absolute_url())
 
     assert response.content.decode().count("QUESTION ") == 2
-    assert SectionRead.objects.filter(learner=learner_client.user, section=section).count() == 1
+    assert not SectionRead.objects.exists()
 
 
 def test_section_page_first_visit_of_cached_content(learner_client, django_assert_num_queries):
-    """Another reader has already rendered the content: the page adds only the read mark."""
+    """Another reader has already rendered the content: the page reads no more of it."""
     section = make_course(sections=1, per_section=2).sections.get()
     Client().get(section.get_absolute_url())
 
-    with django_assert_num_queries(SECTION_QUERIES_LOGGED_IN + MARK_READ_QUERIES):
+    with django_assert_num_queries(SECTION_QUERIES_LOGGED_IN):
         response = learner_client.get(section.get_absolute_url())
 
     assert response.content.decode().count("QUESTION ") == 2
-    assert SectionRead.objects.filter(learner=learner_client.user, section=section).exists()

@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.report_data import certificate_on, evaluation, graded_attempt, reissue, revoke
+from tests.second_factor import force_login_with_second_factor
 
 D = datetime.date
 REPORT_PATHS = [
@@ -56,7 +57,7 @@ def test_learners_are_refused(learner_client, course, path):
 
 @pytest.mark.parametrize("path", REPORT_PATHS)
 def test_staff_without_the_permission_are_refused(client, course, path):
-    client.force_login(StaffFactory(is_superuser=False))
+    force_login_with_second_factor(client, StaffFactory(is_superuser=False))
 
     assert client.get(path.format(slug=course.slug)).status_code == 403
 
@@ -65,7 +66,7 @@ def test_staff_without_the_permission_are_refused(client, course, path):
 def test_staff_with_the_permission_see_the_report(client, course, path):
     clerk = StaffFactory(is_superuser=False)
     clerk.user_permissions.add(Permission.objects.get(codename="view_certificate"))
-    client.force_login(clerk)
+    force_login_with_second_factor(client, clerk)
 
     assert client.get(path.format(slug=course.slug)).status_code == 200
 

@@ -121,11 +121,24 @@ def test_query_strings_are_not_logged(client, log_lines):
     assert "s3cret-value" not in json.dumps(entry)
 
 
-def test_password_reset_tokens_are_not_logged(client, db, log_lines):
-    client.get("/accounts/reset/MQ/cc2k1q-0123456789abcdef0123456789abcdef/")
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        (
+            "/accounts/password/reset/key/1-cc2k1q-0123456789abcdef0123456789abcdef/",
+            "/accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        ),
+        (
+            "/accounts/confirm-email/MQ:1xaPAU:0123456789abcdef0123456789abcdef/",
+            "/accounts/confirm-email/(?P<key>[-:\\w]+)/$",
+        ),
+    ],
+)
+def test_password_reset_and_confirmation_keys_are_not_logged(client, db, log_lines, path, logged):
+    client.get(path)
 
     [entry] = [line for line in log_lines() if line["logger"] == LOGGER]
-    assert entry["path"] == "/accounts/reset/<uidb64>/<token>/"
+    assert entry["path"] == logged
     assert "0123456789abcdef" not in json.dumps(log_lines())
 
 

@@ -26,6 +26,7 @@ from courses.models import (
 from courses.permissions import AUTHORS, GROUP_PERMISSIONS, REGISTRARS, staff_groups_ensure
 from courses.services.certificates import reissue_request_create
 from tests.factories import AuthorFactory
+from tests.second_factor import force_login_with_second_factor
 from tests.security_data import admin_form_data, author, learner_with_records, registrar
 
 
@@ -71,8 +72,7 @@ def records(db):
 
 
 def logged_in(client, user):
-    client.force_login(user)
-    return client
+    return force_login_with_second_factor(client, user)
 
 
 def test_an_author_edits_courses_but_never_credit_records(client, records):
@@ -102,7 +102,8 @@ def test_an_author_edits_courses_but_never_credit_records(client, records):
         reverse("admin:courses_user_changelist"),
         reverse("admin:courses_providersettings_change", args=[1]),
         reverse("admin:auth_group_changelist"),
-        reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:account_emailaddress_changelist"),
+        reverse("admin:mfa_authenticator_changelist"),
     ):
         assert client.get(url).status_code == 403, url
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from courses.models import ReissueRequest
 from courses.services.certificates import certificate_revoke
 from tests.factories import ReferenceFactory, StaffFactory
+from tests.second_factor import browser_log_in, force_login_with_second_factor, totp_activate
 from tests.security_data import learner_with_records, registrar
 
 SETTINGS = Path(__file__).resolve().parent.parent / "ceapp" / "settings.py"
@@ -119,7 +120,10 @@ def learner_pages(r):
         reverse("courses:reissue_request", kwargs={"code": r.certificate.code}),
         reverse("courses:transcript"),
         reverse("profile"),
-        reverse("password_change"),
+        reverse("account_change_password"),
+        reverse("account_email"),
+        reverse("mfa_index"),
+        reverse("account_reauthenticate"),
         reverse("verify"),
         reverse("verify_code", kwargs={"code": r.certificate.code}),
         reverse("accessibility"),
@@ -128,10 +132,11 @@ def learner_pages(r):
 
 def public_pages(r):
     return [
-        reverse("login"),
-        reverse("signup"),
-        reverse("password_reset"),
-        reverse("password_reset_done"),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_email_verification_sent"),
+        reverse("account_reset_password"),
+        reverse("account_reset_password_done"),
         reverse("verify") + "?code=not-a-code",  # the form with an error (400)
         reverse("verify_code", kwargs={"code": "2345-6789-ABCD"}),  # unknown (404)
         "/no-such-page/",
@@ -165,7 +170,8 @@ def staff_pages(r):
         reverse("admin:courses_user_change", args=[r.learner.pk]),
         reverse("admin:courses_user_add"),
         reverse("admin:auth_group_changelist"),
-        reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:account_emailaddress_changelist"),
+        reverse("admin:mfa_authenticator_changelist"),
         reverse("admin:password_change"),
     ]
 
@@ -190,7 +196,7 @@ def test_learner_and_public_pages(client, records):
 
 
 def test_staff_report_and_admin_pages(client, records):
-    client.force_login(StaffFactory())
+    force_login_with_second_factor(client, StaffFactory())
     ProviderSettingsPage = reverse("admin:courses_providersettings_change", args=[1])
     client.get(reverse("admin:courses_providersettings_changelist"))  # creates the one row
     for url in staff_pages(records):
@@ -199,7 +205,7 @@ def test_staff_report_and_admin_pages(client, records):
 
 
 def test_admin_action_and_delete_pages(client, records):
-    client.force_login(StaffFactory())
+    force_login_with_second_factor(client, StaffFactory())
     changelist = reverse("admin:courses_certificate_changelist")
     revoke = client.post(
         changelist, {"action": "revoke_selected", "_selected_action": [records.certificate.pk]}
@@ -211,7 +217,7 @@ def test_admin_action_and_delete_pages(client, records):
 
 
 def test_registrar_sees_the_same_policy(client, records):
-    client.force_login(registrar())
+    force_login_with_second_factor(client, registrar())
     for url in (
         reverse("courses:report_index"),
         reverse("admin:courses_course_change", args=[records.completed.pk]),
@@ -235,7 +241,7 @@ def test_every_response_type_carries_the_policy(client, records):
         "health JSON": client.get(reverse("healthz")),
         "redirect": client.get(reverse("courses:booklet", kwargs={"slug": records.passed.slug})),
         "403": client.get(reverse("courses:report_index")),
-        "405": client.get(reverse("logout")),
+        "405": client.get(reverse("courses:enrol", kwargs={"slug": records.reading.slug})),
     }
     certificate_revoke(certificate=records.certificate, actor=None, reason="Audit")
     responses["410"] = client.get(
@@ -321,17 +327,19 @@ def test_production_responses_carry_hsts_and_secure_cookies(client, settings, db
     ):
         setattr(settings, name, s[name])
 
-    plain = client.get(reverse("login"))
+    plain = client.get(reverse("account_login"))
     assert plain.status_code == 301
-    assert plain["Location"] == "https://testserver" + reverse("login")
+    assert plain["Location"] == "https://testserver" + reverse("account_login")
     assert client.get(reverse("healthz")).status_code == 200  # load balancer probes stay on HTTP
 
-    page = client.get(reverse("login"), secure=True)
+    page = client.get(reverse("account_login"), secure=True)
     assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert page.cookies["csrftoken"]["secure"]
     user = StaffFactory()
     client.post(
-        reverse("login"), {"username": user.email, "password": "correct-horse-battery"}, secure=True
+        reverse("account_login"),
+        {"login": user.email, "password": "correct-horse-battery"},
+        secure=True,
     )
     session = client.cookies["sessionid"]
     assert session["secure"] and session["httponly"]
@@ -422,10 +430,10 @@ def browser_page(live_server):
 
 
 def browser_login(page, user):
-    page.goto(reverse("login"))
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    # Staff type their authenticator code too.
+    secret = totp_activate(user) if user.is_staff else None
+    page.goto(reverse("account_login"))
+    browser_log_in(page, user, secret=secret)
     page.wait_for_url("**/")
 
 

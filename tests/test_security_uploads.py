@@ -16,6 +16,7 @@ from PIL import Image
 
 from courses.models import ProviderSettings, Section
 from tests.factories import CourseFactory, StaffFactory
+from tests.second_factor import force_login_with_second_factor
 from tests.security_data import admin_form_data
 
 DATA = Path(__file__).parent / "data"
@@ -33,8 +34,7 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 @pytest.fixture
 def admin(client, db):
-    client.force_login(StaffFactory())
-    return client
+    return force_login_with_second_factor(client, StaffFactory())
 
 
 def stored_files(settings):

@@ -4,13 +4,14 @@ Nobody else has rights on accounts (the staff groups carry none), so nobody can 
 their own rights here.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from courses.admin.fields import RecordIdsAdminMixin
 from courses.forms.accounts import CertificateNameMixin
 from courses.models import User
+from courses.services.accounts import user_second_factor_reset
 
 
 class AccountChangeForm(CertificateNameMixin, UserChangeForm):
@@ -53,3 +54,21 @@ class AccountAdmin(RecordIdsAdminMixin, UserAdmin):
         )
     ]
     filter_horizontal = ["groups"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description="Reset the second factor (for a lost authenticator app)",
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            user_second_factor_reset(user=user, actor=request.user)
+        self.message_user(
+            request,
+            f"Second factor reset for {len(queryset)} account(s); each sets up a new one "
+            "at their next staff page.",
+            messages.SUCCESS,
+        )
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.is_superuser

@@ -1,12 +1,14 @@
-"""Sign-up and profile forms for clinicians."""
+"""The license part of sign-up, and the profile form, for clinicians.
+
+Email, password and verification at sign-up are allauth's; allauth calls
+LicenseSignupForm (ACCOUNT_SIGNUP_FORM_CLASS) for the rest."""
 
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
 
 from courses.models import LicenseType, User
 from courses.pdf.fonts import certificate_text
 
-PROFILE_FIELDS = ("full_name", "email", "license_type", "license_number", "license_state")
+PROFILE_FIELDS = ("full_name", "license_type", "license_number", "license_state")
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
 
 
@@ -31,22 +33,10 @@ class CertificateNameMixin:
 class LicenseFieldsMixin(CertificateNameMixin):
     """Certificates state the license, so a clinician must give it (unless 'Other')."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def _setup_license_fields(self):
         self.fields["license_type"].required = True
         self.fields["license_number"].help_text = "Not needed if your profession is 'Other'."
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Log in, or reset your password if you have forgotten it."
-            )
-        return email
 
     def clean(self):
         cleaned = super().clean()
@@ -57,18 +47,28 @@ class LicenseFieldsMixin(CertificateNameMixin):
         return cleaned
 
 
-class SignupForm(LicenseFieldsMixin, BaseUserCreationForm):
+class LicenseSignupForm(LicenseFieldsMixin, forms.ModelForm):
+    """The name and license asked at sign-up; allauth adds the email and password."""
+
     class Meta:
         model = User
         fields = PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["full_name"].widget.attrs["autofocus"] = True
-        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self._setup_license_fields()
+
+    def signup(self, request, user):
+        for field in PROFILE_FIELDS:
+            setattr(user, field, self.cleaned_data[field])
+        user.save(update_fields=PROFILE_FIELDS)
 
 
 class ProfileForm(LicenseFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_license_fields()

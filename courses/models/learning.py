@@ -4,11 +4,14 @@ Graded attempts and their answers are credit records: they are PROTECTed
 from deletion and never updated after grading.
 """
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .content import Course, EvaluationItem, Question, Section
 
@@ -51,6 +54,12 @@ class Enrollment(models.Model):
     completed_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the learner has passed and evaluated the course."
     )
+    # Time on the course as measured by the server from the reading page's beats
+    # (courses.services.reading.reading_beat): the last beat, the seconds credited in
+    # all, and per section {"<section id>": seconds}.
+    last_beat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tracked_seconds = models.PositiveIntegerField(default=0, editable=False)
+    section_seconds = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-enrolled_at"]
@@ -69,6 +78,32 @@ class Enrollment(models.Model):
     def get_absolute_url(self):
         return self.course.get_absolute_url()
 
+    @property
+    def deadline(self):
+        """The end of the course's completion period, counted from enrolment."""
+        return self.enrolled_at + relativedelta(months=self.course.completion_months)
+
+    def credit_closed_reason(self, *, now=None) -> str:
+        """Why no certificate can be earned in this enrollment any more; empty while it can."""
+        now = now or timezone.now()
+        if now > self.deadline:
+            return (
+                f"Your completion deadline for this course passed on "
+                f"{date_format(timezone.localtime(self.deadline).date())}, so no certificate "
+                "can be issued for it."
+            )
+        review = self.course.content_review_on
+        if review and timezone.localtime(now).date() > review:
+            return (
+                f"This course's content was due for review on {date_format(review)}, so no "
+                "certificate can be issued for it until the review is done."
+            )
+        return ""
+
+    @property
+    def tracked_minutes(self) -> int:
+        return round(self.tracked_seconds / 60)
+
 
 class SectionRead(models.Model):
     learner = models.ForeignKey(
@@ -76,6 +111,9 @@ class SectionRead(models.Model):
     )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(auto_now_add=True)
+    # Marked by the no-JavaScript "I have read this section" button rather than by
+    # measured time; kept so the evidence says so.
+    self_declared = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -104,6 +142,9 @@ class Attempt(models.Model):
     draft = models.JSONField(default=dict, blank=True)
     # Seeds the per-attempt choice shuffle, so the order is stable within the attempt.
     shuffle_seed = models.PositiveIntegerField(default=0)
+    # The questions drawn for this attempt from the sections' pools, in booklet order;
+    # null when it asks the whole booklet. Grading grades exactly these.
+    question_ids = models.JSONField(null=True, blank=True, editable=False)
     question_count = models.PositiveSmallIntegerField(null=True, blank=True)
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -185,6 +226,10 @@ class EvaluationResponse(models.Model):
     minutes_spent = models.PositiveIntegerField(
         "time actually spent (minutes)",
         validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    # The server's measure when the evaluation was submitted, beside the learner's own.
+    tracked_minutes = models.PositiveIntegerField(
+        "time tracked (minutes)", null=True, blank=True, editable=False
     )
     comments = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)

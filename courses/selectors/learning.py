@@ -18,6 +18,7 @@ from courses.models import (
     Course,
     Enrollment,
     EnrollmentStatus,
+    FailedResultReveals,
     Question,
     attempts_left,
     enrollment_status,
@@ -148,6 +149,16 @@ def booklet_build(*, attempt: Attempt, course: Course, questions: list[BookletQu
     )
 
 
+def attempt_questions(
+    *, attempt: Attempt, questions: tuple[BookletQuestion, ...]
+) -> tuple[BookletQuestion, ...]:
+    """The questions of the booklet this attempt asks: all, or those drawn from its pools."""
+    if attempt.question_ids is None:
+        return questions
+    drawn = set(attempt.question_ids)
+    return tuple(question for question in questions if question.pk in drawn)
+
+
 def learner_attempts(*, learner) -> QuerySet[Attempt]:
     """The learner's own attempts with enrollment and course; other learners' are not found."""
     return Attempt.objects.select_related("enrollment__course").filter(enrollment__learner=learner)
@@ -180,7 +191,23 @@ class Results:
 
     @property
     def wrong(self) -> list[dict]:
+        """The items answered wrongly, when the course lets a failed result show them."""
+        if self.course.failed_result_reveals != FailedResultReveals.ITEMS:
+            return []
         return [answer for answer in self.answers if not answer["is_correct"]]
+
+    @property
+    def review_sections(self) -> list[tuple[int, str]]:
+        """(number, title) of the sections with a wrong answer, when the course shows
+        only those: the learner reviews a section without learning which item was wrong."""
+        if self.course.failed_result_reveals != FailedResultReveals.SECTIONS:
+            return []
+        wrong = {
+            (answer["section_number"], answer["section_title"])
+            for answer in self.answers
+            if not answer["is_correct"]
+        }
+        return sorted(wrong)
 
     @property
     def reveal(self) -> bool:

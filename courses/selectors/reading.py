@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
-from courses.models import Course, Question, Reference, ReferenceKind, Section, SectionRead
+from courses.models import (
+    Course,
+    Enrollment,
+    Question,
+    Reference,
+    ReferenceKind,
+    Section,
+    SectionRead,
+)
 
 REFERENCE_HEADINGS = {
     ReferenceKind.BOOK: "Book references",
@@ -18,9 +26,15 @@ REFERENCE_HEADINGS = {
 
 
 def readable_courses(*, viewer) -> QuerySet[Course]:
-    """Courses the viewer may open: published ones, and every course for staff."""
+    """Courses the viewer may open: published ones, those the viewer is enrolled in (an
+    unpublished or retired course stays open to them), and every course for staff."""
     courses = Course.objects.all()
-    return courses if viewer.is_staff else courses.published()
+    if viewer.is_staff:
+        return courses
+    if not viewer.is_authenticated:
+        return courses.published()
+    enrolled = Enrollment.objects.filter(course=OuterRef("pk"), learner=viewer)
+    return courses.filter(Q(is_published=True) | Exists(enrolled))
 
 
 def catalog_courses() -> QuerySet[Course]:
@@ -83,22 +97,35 @@ def course_page_queryset(*, viewer) -> QuerySet[Course]:
 
 # The page's one query, written out because the equivalent queryset (select_related and
 # an Exists annotation) costs more CPU to build than the rest of the page to render.
-_READ, _SECTION, _COURSE = (m._meta.db_table for m in (SectionRead, Section, Course))
+_READ, _SECTION, _COURSE, _ENROLLED = (
+    m._meta.db_table for m in (SectionRead, Section, Course, Enrollment)
+)
 _SECTION_PAGE_SQL = f"""
 SELECT s.id, s.course_id, s.number, s.title, s.audio, s.audio_duration,
   c.title AS course_title, c.slug AS course_slug, c.is_published AS course_is_published,
-  c.content_version AS course_content_version,
-  EXISTS (SELECT 1 FROM {_READ} r WHERE r.section_id = s.id AND r.learner_id = %s) AS is_read
+  c.is_retired AS course_is_retired, c.content_version AS course_content_version,
+  EXISTS (SELECT 1 FROM {_READ} r WHERE r.section_id = s.id AND r.learner_id = %s) AS is_read,
+  EXISTS (SELECT 1 FROM {_ENROLLED} e WHERE e.course_id = c.id AND e.learner_id = %s)
+    AS is_enrolled
 FROM {_SECTION} s JOIN {_COURSE} c ON c.id = s.course_id
-WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s)
+WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s
+  OR EXISTS (SELECT 1 FROM {_ENROLLED} e WHERE e.course_id = c.id AND e.learner_id = %s))
 """  # noqa: S608  # nosec B608  # only table names go in
-_COURSE_FIELDS = ["id", "title", "slug", "is_published", "content_version"]  # model order
+_COURSE_FIELDS = [
+    "id",
+    "title",
+    "slug",
+    "is_published",
+    "is_retired",
+    "content_version",
+]  # model order
 
 
 def section_page(*, slug: str, number: int, viewer) -> Section | None:
-    """The section with its header, audio, course and whether the viewer has read it,
-    or None if the viewer may not open it: unpublished courses are for staff only."""
-    params = [viewer.pk, slug, number, viewer.is_staff]
+    """The section with its header, audio, course, whether the viewer has read it and is
+    enrolled, or None if the viewer may not open it: an unpublished course is for staff
+    and the learners enrolled in it."""
+    params = [viewer.pk, viewer.pk, slug, number, viewer.is_staff, viewer.pk]
     section = next(iter(Section.objects.raw(_SECTION_PAGE_SQL, params)), None)
     if section is not None:
         section.course = Course.from_db(
@@ -139,3 +166,49 @@ def reference_groups(references) -> list[tuple[str, list]]:
     for reference in references:
         groups[reference.kind].append(reference)
     return [(REFERENCE_HEADINGS[kind], refs) for kind, refs in groups.items() if refs]
+
+
+@dataclass(frozen=True)
+class SubmitMissing:
+    """What the course asks of a learner before the answer booklet can be submitted."""
+
+    unread: list[Section]  # number and title loaded
+    minutes_short: int  # of the course's minimum time
+
+    def __bool__(self) -> bool:
+        return bool(self.unread) or self.minutes_short > 0
+
+    def messages(self) -> list[str]:
+        found = []
+        if self.unread:
+            found.append(
+                "Read every section before submitting. Not read yet: "
+                + "; ".join(f"Section {section.number}: {section.title}" for section in self.unread)
+                + "."
+            )
+        if self.minutes_short:
+            found.append(
+                f"This course asks for a minimum time on it before submitting: "
+                f"{self.minutes_short} more minute{'s' if self.minutes_short != 1 else ''} to go."
+            )
+        return found
+
+
+def submit_missing(*, enrollment: Enrollment) -> SubmitMissing:
+    """The sections still unread and the minutes still short before submitting.
+
+    One query when the course requires reading, none otherwise.
+    """
+    course = enrollment.course
+    unread = []
+    if course.require_reading:
+        read = SectionRead.objects.filter(learner_id=enrollment.learner_id, section=OuterRef("pk"))
+        unread = list(
+            course.sections.only("course_id", "number", "title")
+            .filter(~Exists(read))
+            .order_by("number")
+        )
+    short = 0
+    if course.min_minutes:
+        short = max(0, -(-(course.min_minutes * 60 - enrollment.tracked_seconds) // 60))
+    return SubmitMissing(unread=unread, minutes_short=short)

@@ -1,9 +1,14 @@
 """Enrolling a learner in a course."""
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from courses.models import Course, Enrollment
+
+
+class EmailNotVerified(Exception):
+    """Credit stands behind a confirmed address: the learner has not confirmed theirs."""
 
 
 @transaction.atomic
@@ -14,5 +19,7 @@ def enrollment_create(*, learner, course: Course) -> Enrollment:
     """
     if not course.is_published:
         raise ValidationError("This course is not open for enrolment.")
+    if not EmailAddress.objects.filter(user=learner, verified=True).exists():
+        raise EmailNotVerified
     enrollment, _ = Enrollment.objects.get_or_create(learner=learner, course=course)
     return enrollment

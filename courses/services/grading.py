@@ -7,6 +7,7 @@ is at least the course's pass mark. Grading reads only server-side data, and a
 graded attempt and its answers are never written again.
 """
 
+import random
 import secrets
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -25,7 +26,13 @@ from courses.models import (
     QuestionKind,
     enrollment_status,
 )
-from courses.selectors.learning import Answers, BookletQuestion, booklet_choices
+from courses.selectors.learning import (
+    Answers,
+    BookletQuestion,
+    attempt_questions,
+    booklet_choices,
+)
+from courses.selectors.reading import submit_missing
 
 
 class AttemptNotAllowed(Exception):
@@ -112,15 +119,58 @@ def attempt_start(*, enrollment: Enrollment) -> Attempt:
     status = enrollment_status(enrollment, used=used, in_progress=False)
     if status in (EnrollmentStatus.EVALUATION_DUE, EnrollmentStatus.COMPLETE):
         raise AttemptNotAllowed("You have already passed this course's answer booklet.")
+    closed = enrollment.credit_closed_reason()
+    if closed:
+        raise AttemptNotAllowed(closed)
     if status == EnrollmentStatus.OUT_OF_ATTEMPTS:
         max_attempts = enrollment.course.max_attempts
         raise AttemptNotAllowed(
             f"You have used all {max_attempts} attempt{'s' if max_attempts != 1 else ''} "
             "this course allows."
         )
+    seed = secrets.randbelow(2**31)
     return Attempt.objects.create(
-        enrollment=enrollment, number=used + 1, shuffle_seed=secrets.randbelow(2**31)
+        enrollment=enrollment,
+        number=used + 1,
+        shuffle_seed=seed,
+        question_ids=_questions_draw(enrollment=enrollment, seed=seed),
     )
+
+
+def _questions_draw(*, enrollment: Enrollment, seed: int) -> list[int] | None:
+    """The questions a new attempt asks, when sections draw from a pool; None asks all.
+
+    Each pooled section gives its set number of questions, chosen by the attempt's seed
+    from those earlier attempts did not ask, topped up from the asked ones when the
+    pool runs short. In booklet order.
+    """
+    course = enrollment.course
+    draws = dict(
+        course.sections.filter(questions_per_attempt__isnull=False).values_list(
+            "number", "questions_per_attempt"
+        )
+    )
+    if not draws:
+        return None
+    questions = booklet_questions(course=course)
+    asked = set()
+    for ids in enrollment.attempts.values_list("question_ids", flat=True):
+        asked.update(ids if ids is not None else (question.pk for question in questions))
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # an order, not a secret
+    chosen = set()
+    for number, count in draws.items():
+        pool = [question.pk for question in questions if question.section_number == number]
+        fresh = [pk for pk in pool if pk not in asked]
+        if len(fresh) >= count:
+            chosen.update(rng.sample(fresh, count))
+        else:
+            seen = [pk for pk in pool if pk in asked]
+            chosen.update(fresh + rng.sample(seen, min(count, len(pool)) - len(fresh)))
+    return [
+        question.pk
+        for question in questions
+        if question.section_number not in draws or question.pk in chosen
+    ]
 
 
 @transaction.atomic
@@ -153,15 +203,21 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
         return GradeResult(attempt=locked, already_graded=True)
     enrollment = locked.enrollment
     course = enrollment.course
-    questions = booklet_questions(course=course)
+    closed = enrollment.credit_closed_reason()
+    if closed:
+        raise ValidationError(closed)
+    missing = submit_missing(enrollment=enrollment)
+    if missing:
+        raise ValidationError(missing.messages())
+    questions = attempt_questions(attempt=locked, questions=booklet_questions(course=course))
     if not questions:
         raise ValidationError("This answer booklet has no questions yet.")
     errors = answers_errors(questions=questions, answers=answers)
-    missing = [q for q in questions if not answers.get(str(q.pk))]
-    if missing:
+    unanswered = [q for q in questions if not answers.get(str(q.pk))]
+    if unanswered:
         errors.append(
             "Every question needs an answer; unanswered: "
-            + ", ".join(f"QUESTION {q.number}" for q in missing)
+            + ", ".join(f"QUESTION {q.number}" for q in unanswered)
             + "."
         )
     if errors:

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, render
 
 from courses.content_cache import section_content_html
 from courses.selectors import learning, reading
-from courses.services.reading import section_mark_read
 from courses.views.media import content_type_for
 
 
@@ -36,8 +35,8 @@ def section_detail(request, slug, number):
     section = reading.section_page(slug=slug, number=number, viewer=request.user)
     if section is None:
         raise Http404("No such section.")
-    if request.user.is_authenticated and not section.is_read:
-        section_mark_read(learner=request.user, section=section)
+    # Viewing marks nothing read (a prefetch is a GET too): reading.js's beats or the
+    # "I have read this section" button do (courses.views.reading).
     audio_url = section.audio.url if section.audio else ""
     return render(
         request,
@@ -46,6 +45,7 @@ def section_detail(request, slug, number):
             "course": section.course,
             "section": section,
             "section_content": section_content_html(section=section),
+            "beat_seconds": settings.READING_BEAT_SECONDS,
             "audio_url": audio_url,
             "audio_type": content_type_for(section.audio.name) if audio_url else "",
             # Locally served audio can be asked for as an attachment; S3 URLs are signed.

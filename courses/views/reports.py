@@ -15,6 +15,7 @@ from courses.forms.reports import CompletionFilterForm
 from courses.models import CertificateStatus
 from courses.models.content import hours_text
 from courses.permissions import RECORDS_PERMISSION
+from courses.selectors.evidence import course_time_spent
 from courses.selectors.reports import (
     LOW_DISCRIMINATION,
     TOO_EASY,
@@ -168,6 +169,7 @@ def course_report(request, slug):
         "evaluation_items": evaluation_summary(course=course),
         "comments": comments,
         "comments_total": comments_total,
+        "time_spent": course_time_spent(course=course),
         "limits": {"easy": TOO_EASY, "hard": TOO_HARD, "discrimination": LOW_DISCRIMINATION},
     }
     return render(request, "courses/reports/course.html", context)

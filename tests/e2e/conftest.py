@@ -21,6 +21,7 @@ from tests.factories import (
     ReferenceFactory,
     SectionFactory,
 )
+from tests.second_factor import force_login_with_second_factor
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous, so Django's guard must be relaxed here.
@@ -130,11 +131,15 @@ def _quiet_favicon(context):
 
 @pytest.fixture
 def log_in(live_server):
-    """Put a logged-in session for `user` into a browser context, skipping the form."""
+    """Put a logged-in session for `user` into a browser context, skipping the form (and
+    for staff, the authenticator code)."""
 
     def log_in(context, user):
         client = Client()
-        client.force_login(user)
+        if user.is_staff:
+            force_login_with_second_factor(client, user)
+        else:
+            client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
@@ -175,6 +180,9 @@ def course(db):
         learning_objectives="Define the working alliance.\nRepair a rupture in the alliance.",
         ce_hours="2.50",
         pass_mark=75,
+        # Reading is required: 20% of Section 1's 30 s of audio is 6 s on the page.
+        require_reading=True,
+        reading_share=20,
         authors=[AuthorFactory(name="Robin Example", credentials="PhD")],
     )
     ApprovalFactory(course=course)

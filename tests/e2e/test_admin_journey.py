@@ -1,27 +1,24 @@
 """An admin authors and publishes a course in the browser; a learner then takes it."""
 
-import re
-
 from playwright.sync_api import expect
 
 from courses.models import Course
 from tests.e2e.conftest import DESKTOP, SECTION_AUDIO, screenshot
 from tests.factories import StaffFactory, UserFactory
+from tests.second_factor import browser_log_in, totp_activate
 
-PASSWORD = "correct-horse-battery"  # UserFactory's
 TITLE = "Boundaries in Rural Practice"
 
 
-def log_in_with_form(page, user, path):
+def log_in_with_form(page, user, path, secret=None):
     page.goto(path)
-    page.get_by_label(re.compile("Email address")).fill(user.email)
-    page.get_by_label(re.compile("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, user, secret=secret)
 
 
 def test_admin_authors_and_publishes_a_course(page, browser, live_server):
     admin = StaffFactory()
-    log_in_with_form(page, admin, "/admin/")
+    # The admin's login is the site's, with the staff member's authenticator code.
+    log_in_with_form(page, admin, "/admin/", secret=totp_activate(admin))
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
     # The course.

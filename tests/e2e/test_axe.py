@@ -13,12 +13,15 @@ from courses.services.certificates import certificate_issue
 from courses.services.enrollment import enrollment_create
 from courses.services.evaluation import evaluation_items_ensure, evaluation_submit
 from courses.services.grading import attempt_save_draft, attempt_start, attempt_submit
+from courses.services.reading import section_mark_read
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.factories import CompletedEnrollmentFactory, UserFactory, booklet_answers
 
 
 def _graded(learner, course, right):
     enrollment = enrollment_create(learner=learner, course=course)
+    for number in (1, 2):  # the course asks for every section read first
+        section_mark_read(learner=learner, section=course.sections.get(number=number))
     attempt = attempt_start(enrollment=enrollment)
     return enrollment, attempt_submit(
         attempt=attempt, answers=booklet_answers(course, right)
@@ -44,6 +47,8 @@ def course_page(learner, course):
 
 
 def section(learner, course):
+    if learner:  # enrolled: the page beats and offers "I have read this section"
+        enrollment_create(learner=learner, course=course)
     return course.sections.get(number=1).get_absolute_url()
 
 
@@ -88,7 +93,19 @@ def profile(learner, course):
 
 
 def password_change(learner, course):
-    return "/accounts/password_change/"
+    return "/accounts/password/change/"
+
+
+def email_addresses(learner, course):
+    return "/accounts/email/"
+
+
+def second_factor(learner, course):
+    return "/accounts/2fa/"
+
+
+def password_again(learner, course):
+    return "/accounts/reauthenticate/"
 
 
 def reissue_request(learner, course):
@@ -102,6 +119,18 @@ def signup(learner, course):
 
 def login(learner, course):
     return "/accounts/login/"
+
+
+def check_your_email(learner, course):
+    return "/accounts/confirm-email/"
+
+
+def password_reset(learner, course):
+    return "/accounts/password/reset/"
+
+
+def confirm_link_expired(learner, course):
+    return "/accounts/confirm-email/made-up-key/"
 
 
 def verify_form(learner, course):
@@ -133,9 +162,22 @@ LOGGED_IN = [
     transcript,
     profile,
     password_change,
+    email_addresses,
+    second_factor,
+    password_again,
     reissue_request,
 ]
-ANONYMOUS = [signup, login, verify_form, verify_result, verify_unknown, accessibility]
+ANONYMOUS = [
+    signup,
+    login,
+    check_your_email,
+    password_reset,
+    confirm_link_expired,
+    verify_form,
+    verify_result,
+    verify_unknown,
+    accessibility,
+]
 
 
 def _check(page, url, name):
@@ -177,7 +219,9 @@ def test_no_axe_violations_on_a_phone(phone_page, log_in, course, setup):
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-@pytest.mark.parametrize("setup", [signup, login, verify_form], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "setup", [signup, login, password_reset, verify_form], ids=lambda f: f.__name__
+)
 def test_no_axe_violations_on_forms_with_errors(page, course, setup):
     page.goto(setup(None, course))
     page.locator("main").get_by_role("button").last.click()
@@ -212,3 +256,14 @@ def test_audio_player_is_labelled_reachable_by_keyboard_and_transcribed(page, co
     # Its first control is the play button: Space plays.
     page.keyboard.press("Space")
     page.wait_for_function("() => !document.querySelector('audio').paused")
+
+
+def test_no_axe_violations_on_the_enrol_refusal(page, log_in, course):
+    """A clinician who has not confirmed their address yet is refused enrolment."""
+    log_in(page.context, UserFactory(email_verified=False))
+    page.goto(course.get_absolute_url())
+    page.get_by_role("button", name="Enrol in this course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address first")
+    violations = axe_violations(page)
+    screenshot(page, "axe-enrol-refused-unconfirmed")
+    assert violations == [], json.dumps(violations, indent=2)

@@ -29,6 +29,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -57,6 +58,7 @@ from courses.models import (
     Section,
     SectionRead,
 )
+from courses.models.content import count_words
 from courses.services.certificates import CODE_ALPHABET
 from courses.services.evaluation import evaluation_default_texts
 
@@ -137,7 +139,8 @@ def _copy(cursor, model, columns, lines, counts):
     """COPY pre-formatted lines (tab separated, already escaped) into the model's table."""
     table, columns = _columns(model, columns)
     n = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)  # "primary"
+    with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         chunk = []
         for line in lines:
             chunk.append(line)
@@ -213,6 +216,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         model: _first_id(model)
         for model in (
             get_user_model(),
+            EmailAddress,
             Author,
             Course,
             Approval,
@@ -291,6 +295,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "max_attempts",
                 "shuffle_choices",
                 "is_published",
+                "is_retired",
+                "completion_months",
+                "released_on",
+                "content_review_on",
+                "require_reading",
+                "reading_share",
+                "reading_rate",
+                "min_minutes",
+                "failed_result_reveals",
                 "content_version",
                 "created_at",
                 "updated_at",
@@ -308,6 +321,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                     None,
                     False,
                     True,
+                    False,
+                    12,
+                    None,
+                    None,
+                    True,  # the learners below have read what they submit
+                    50,
+                    200,
+                    None,
+                    "items",
                     1,
                     _stamp(now),
                     _stamp(now),
@@ -346,6 +368,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             counts,
         )
         section_lines = []
+        words = count_words(BODY)
         for c in range(C):
             for s in range(SECTIONS):
                 section_ids[(c, s + 1)] = ids[Section] + c * SECTIONS + s
@@ -360,6 +383,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                         "",
                         None,
                         2025,
+                        words,
+                        None,
                     )
                 )
         _copy(
@@ -375,6 +400,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "audio",
                 "audio_duration",
                 "reviewed_year",
+                "word_count",
+                "questions_per_attempt",
             ],
             section_lines,
             counts,
@@ -544,7 +571,22 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             + [user_line(staff_id, 0, "staff", staff=True)],
             counts,
         )
-    say(f"{L + S + 1:,} users")
+        # Every seeded address is verified, as after the sign-up link (allauth's row).
+        _copy(
+            cursor,
+            EmailAddress,
+            ["id", "user_id", "email", "verified", "primary"],
+            [
+                _row(ids[EmailAddress] + i, first_user + i, email, True, True)
+                for i, email in enumerate(
+                    [f"learner{n}-{tag}@example.org" for n in range(L)]
+                    + [f"submitter{n}-{tag}@example.org" for n in range(S)]
+                    + [f"staff0-{tag}@example.org"]
+                )
+            ],
+            counts,
+        )
+    say(f"{L + S + 1:,} users, their email addresses verified")
 
     enrollment_lines, read_lines, attempt_lines = [], [], []
     answer_lines, response_lines, rating_lines = [], [], []
@@ -722,12 +764,26 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             Enrollment,
-            ["id", "learner_id", "course_id", "enrolled_at", "passed_at", "completed_at"],
-            enrollment_lines,
+            [
+                "id",
+                "learner_id",
+                "course_id",
+                "enrolled_at",
+                "passed_at",
+                "completed_at",
+                "last_beat_at",
+                "tracked_seconds",
+                "section_seconds",
+            ],
+            (line + "\t\\N\t0\t{}" for line in enrollment_lines),  # no time tracked yet
             counts,
         )
         _copy(
-            cursor, SectionRead, ["id", "learner_id", "section_id", "read_at"], read_lines, counts
+            cursor,
+            SectionRead,
+            ["id", "learner_id", "section_id", "read_at", "self_declared"],
+            (line + "\tf" for line in read_lines),
+            counts,
         )
         _copy(
             cursor,
@@ -748,8 +804,9 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "pass_mark",
                 "passed",
                 "booklet_record",
+                "question_ids",
             ],
-            attempt_lines,
+            (line + "\t\\N" for line in attempt_lines),  # no question pools
             counts,
         )
         say(f"{len(enrollment_lines):,} enrollments, {len(attempt_lines):,} attempts")
@@ -764,8 +821,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             EvaluationResponse,
-            ["id", "enrollment_id", "minutes_spent", "comments", "submitted_at"],
-            response_lines,
+            ["id", "enrollment_id", "minutes_spent", "comments", "submitted_at", "tracked_minutes"],
+            (line + "\t\\N" for line in response_lines),
             counts,
         )
         _copy(
@@ -827,6 +884,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         password=password,
         expires=now + dt.timedelta(days=SESSION_DAYS),
         counts=counts,
+        second_factor={staff_id},
     )
     result.staff_session = session_for[staff_id]
     for uid, owned in pools[0]:
@@ -843,6 +901,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     # Identity sequences continue after the copied ids; statistics for the planner.
     models = [
         User,
+        EmailAddress,
         Author,
         Course,
         through,
@@ -873,23 +932,28 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     return result
 
 
-def session_data(user_id: int, *, password_hash: str) -> str:
-    """The signed session a login through the form would store for this user."""
+def session_data(user_id: int, *, password_hash: str, second_factor: bool = False) -> str:
+    """The signed session a login through the form would store for this user; with
+    second_factor, one that also passed an authenticator code (as staff pages need)."""
     from django.conf import settings
 
     User = get_user_model()
-    return SessionStore().encode(
-        {
-            "_auth_user_id": str(user_id),
-            # The backend that checks passwords (axes' backend, first, only counts them).
-            "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
-            # Every seeded user shares one password hash, so they share this hash too.
-            "_auth_user_hash": User(password=password_hash).get_session_auth_hash(),
-        }
-    )
+    data = {
+        "_auth_user_id": str(user_id),
+        "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
+        # Every seeded user shares one password hash, so they share this hash too.
+        "_auth_user_hash": User(password=password_hash).get_session_auth_hash(),
+    }
+    if second_factor:  # allauth's record of the methods this session's login used
+        data["account_authentication_methods_user"] = str(user_id)
+        data["account_authentication_methods"] = [
+            {"method": "password", "at": time.time()},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+    return SessionStore().encode(data)
 
 
-def _sessions(user_ids, *, password, expires, counts) -> dict[int, str]:
+def _sessions(user_ids, *, password, expires, counts, second_factor=()) -> dict[int, str]:
     from django.contrib.sessions.models import Session
 
     keys = {}
@@ -897,7 +961,8 @@ def _sessions(user_ids, *, password, expires, counts) -> dict[int, str]:
     for uid in user_ids:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         keys[uid] = key
-        lines.append(_row(key, session_data(uid, password_hash=password), _stamp(expires)))
+        data = session_data(uid, password_hash=password, second_factor=uid in second_factor)
+        lines.append(_row(key, data, _stamp(expires)))
     with transaction.atomic(), connection.cursor() as cursor:
         _copy(cursor, Session, ["session_key", "session_data", "expire_date"], lines, counts)
     return keys
