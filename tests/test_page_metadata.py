@@ -30,7 +30,7 @@ def pages(db):
         "/accessibility/": "how to request an accommodation",
         "/accounts/login/": "Log in to",
         "/accounts/signup/": "Create a",
-        "/accounts/password_reset/": "Home-study continuing education",
+        "/accounts/password/reset/": "Home-study continuing education",
     }
 
 
