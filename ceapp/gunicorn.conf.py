@@ -51,10 +51,9 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 65))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
 # Load the app once in the master and fork the workers from it. A recycled worker then
-# starts in milliseconds instead of importing Django and the app again (about 0.7 s of
-# CPU here, so a third of a millisecond per request at 2,000 requests per worker;
-# when_ready below does the rest of the first-request work in the master too), and
-# the workers share the loaded code's memory. Nothing connects to PostgreSQL or Redis
+# starts at once instead of importing Django and the app again (when_ready below does
+# the rest of the first-request work in the master too), and the workers share the
+# loaded code's memory. Nothing connects to PostgreSQL or Redis
 # at import, so no connection is shared across the fork. New code needs a restart of
 # the master, not a HUP. GUNICORN_PRELOAD=0 loads the app in each worker instead.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"

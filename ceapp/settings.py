@@ -163,7 +163,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Accounts (django-allauth): email is the login. Sign-up, login, email verification and
 # change, password reset and the second factor are allauth's views and flows.
-AUTHENTICATION_BACKENDS = ["courses.auth.UserBackend"]
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -394,6 +394,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_NAME = env.str("SITE_NAME", default="Helping Professions CE")
 MFA_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# The hours justification warns when a course's CE hours exceed its estimated study
+# time by more than this share.
+CE_HOURS_MARGIN_PERCENT = env.int("CE_HOURS_MARGIN_PERCENT", default=20)
+# A section page that is on screen, or whose audio plays, beats this often
+# (static/js/reading.js); the server credits at most this plus BEAT_SLACK_SECONDS a beat.
+READING_BEAT_SECONDS = 15
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No page is ever framed; the admin's related-object popups are windows, not frames.

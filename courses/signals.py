@@ -1,47 +1,19 @@
 """Signal receivers, connected in CoursesConfig.ready()."""
 
-import sqlite3
-
 from django.apps import apps
 from django.db import models
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
 
-from courses.models import Choice, Course, Question, Reference, Section
-
-
-@receiver(connection_created, dispatch_uid="courses.sqlite_query_params")
-def sqlite_query_params(sender, connection, **kwargs):
-    """Let Django batch by this SQLite's real bound-parameter limit, as Django 6.0 does.
-
-    Django 5.2 assumes SQLite's pre-3.32 limit of 999 parameters, which would split
-    the answers of a 200-question booklet into two INSERTs; the library reports its
-    real limit (32766 or more).
-    """
-    if connection.vendor == "sqlite":
-        connection.features.max_query_params = connection.connection.getlimit(
-            sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
-        )
+from courses.models import Course
+from courses.models.content import CONTENT
 
 
-# Every change to a course's sections, references, questions or choices moves the course
-# to a new content version, which keys the cached answer booklet
-# (courses.selectors.learning.booklet_questions) and the cached section content
-# (courses.views.catalog.section_content_html). Before a save the course the row is
-# leaving changes; after it, the course it is in.
-CONTENT = {  # model -> (lookup from Course to its rows, the field naming the row's parent)
-    Section: ("sections", "course_id"),
-    Question: ("sections__questions", "section_id"),
-    Choice: ("sections__questions__choices", "question_id"),
-    Reference: ("sections__references", "section_id"),  # shown on the section page
-}
-
-
+# Every save or delete of a course's sections, references, questions or choices gives
+# the course a new content version, which keys its cached content (courses.content_cache).
+# Before a save the course the row is leaving changes; after it, the course it is in.
 def content_leaving(sender, instance, raw=False, **kwargs):
     if not raw and not instance._state.adding:
-        lookup, _ = CONTENT[sender]
-        Course.objects.filter(**{lookup: instance.pk}).content_changed()
+        Course.objects.holding(sender, [instance.pk]).content_changed()
 
 
 def content_changed(sender, instance, raw=False, **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import booklet, catalog, certificates, reports, transcript
+from courses.views import booklet, catalog, certificates, evidence, reading, reports, transcript
 
 app_name = "courses"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", catalog.catalog, name="catalog"),
     path("courses/<slug:slug>/", catalog.course_detail, name="course"),
     path("courses/<slug:slug>/sections/<int:number>/", catalog.section_detail, name="section"),
+    path(
+        "courses/<slug:slug>/sections/<int:number>/beat/", reading.section_beat, name="section_beat"
+    ),
+    path(
+        "courses/<slug:slug>/sections/<int:number>/read/", reading.section_read, name="section_read"
+    ),
     # Answer booklet, attempts, evaluation
     path("courses/<slug:slug>/enrol/", booklet.enrol, name="enrol"),
     path("courses/<slug:slug>/booklet/", booklet.booklet, name="booklet"),
@@ -29,4 +35,9 @@ urlpatterns = [
     path("staff/reports/completions/", reports.completions, name="completions"),
     path("staff/reports/completions.csv", reports.completions_csv, name="completions_csv"),
     path("staff/reports/courses/<slug:slug>/", reports.course_report, name="course_report"),
+    path("staff/reports/courses/<slug:slug>/hours/", evidence.hours, name="hours"),
+    path("staff/reports/courses/<slug:slug>/hours.pdf", evidence.hours_pdf, name="hours_pdf"),
+    path("staff/reports/courses/<slug:slug>/hours.csv", evidence.hours_csv, name="hours_csv"),
+    path("staff/certificates/<str:code>/evidence/", evidence.evidence, name="evidence"),
+    path("staff/certificates/<str:code>/evidence.pdf", evidence.evidence_pdf, name="evidence_pdf"),
 ]

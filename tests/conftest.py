@@ -5,8 +5,6 @@ from django.test import Client
 
 from ceapp.celery import app as celery_app
 from ceapp.warmup import warm_up_tasks
-from courses.selectors.learning import booklet_cache_clear
-from courses.views.catalog import section_content_cache_clear
 from tests.factories import StaffFactory, UserFactory
 from tests.mail_servers import CeleryWorker, RedisServer, SmtpServer, worker_env
 from tests.second_factor import force_login_with_second_factor
@@ -22,13 +20,10 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next:
-    # not the booklets and section contents each process keeps, nor the shared caches.
+    # Rolled-back tests reuse ids, so nothing cached by one test may reach the next.
     # Tasks run in the test's own process, whatever broker the environment names; the
     # worker tests (tests/test_mail_*_pg.py) start real workers instead.
     celery_app.conf.task_always_eager = True
-    booklet_cache_clear()
-    section_content_cache_clear()
     for cache in caches.all():
         if not isinstance(cache, DatabaseCache):  # its rows roll back with the test
             cache.clear()

@@ -63,6 +63,9 @@ class CourseFactory(DjangoModelFactory):
     learning_objectives = "Identify one thing.\nExplain another thing."
     ce_hours = Decimal("3.00")
     is_published = True
+    # Courses require reading by default; tests of other rules answer the booklet
+    # without reading first. tests/test_earned_hours.py turns it on.
+    require_reading = False
 
     @factory.post_generation
     def authors(obj, create, extracted, **kwargs):
@@ -192,16 +195,14 @@ def booklet_course(questions=5, *, sections=None, **course_fields):
         for q in question_objs
         for p, t in enumerate("ABCD")
     )
-    # bulk_create sends no signals: say the content changed, as every bulk write must.
-    models.Course.objects.filter(pk=course.pk).content_changed()
-    course.refresh_from_db(fields=["content_version"])
+    course.refresh_from_db(fields=["content_version"])  # the bulk_creates moved it
     return course
 
 
 def booklet_answers(course, right=None):
     """Answers to every question of the course's booklet, the first `right` of them
     correct and the rest wrong (default: all correct), as {"<question id>": [choice id]}."""
-    from courses.selectors.learning import booklet_questions
+    from courses.content_cache import booklet_questions
 
     questions = booklet_questions(course=course)
     right = len(questions) if right is None else right

@@ -124,6 +124,24 @@ RULES = {
     "courses:transcript": learner_rule(OK, OWN),
     "courses:transcript_pdf": learner_rule(OK, OWN),
     "courses:transcript_csv": learner_rule(OK, OWN),
+    # Time on a section counts for enrolled learners only; a beat answers in JSON.
+    "courses:section_beat": Rule(
+        {
+            OWNER: OK,
+            OTHER: NOT_FOUND,
+            ANONYMOUS: FORBIDDEN,
+            AUTHOR: NOT_FOUND,
+            REGISTRAR: NOT_FOUND,
+        },
+        kwargs=lambda r: {"slug": r.reading.slug, "number": 1},
+        method="post",
+    ),
+    "courses:section_read": learner_rule(
+        "302",  # marked read, back to the course page
+        NOT_FOUND,
+        kwargs=lambda r: {"slug": r.reading.slug, "number": 1},
+        method="post",
+    ),
     "profile": learner_rule(OK, OWN),
     # Each visitor's own account settings; changing a factor first asks for the password.
     "account_email": learner_rule(OK, OWN),
@@ -145,6 +163,11 @@ RULES = {
     "courses:completions": records_rule(),
     "courses:completions_csv": records_rule(),
     "courses:course_report": records_rule(kwargs=slug("completed")),
+    "courses:hours": records_rule(kwargs=slug("completed")),
+    "courses:hours_pdf": records_rule(kwargs=slug("completed")),
+    "courses:hours_csv": records_rule(kwargs=slug("completed")),
+    "courses:evidence": records_rule(kwargs=code),
+    "courses:evidence_pdf": records_rule(kwargs=code),
     # The admin checks its own permissions: see test_admin_group_is_staff_only below
     # and tests/test_security_admin.py.
     "admin:*": None,
@@ -182,9 +205,9 @@ MATRIX = [
 
 def test_the_matrix_is_complete():
     protected = [name for name, rule in RULES.items() if rule and OWNER in rule.expect]
-    assert len(protected) == 28
+    assert len(protected) == 35
     assert all(set(RULES[name].expect) == set(ROLES) for name in protected)
-    assert len(MATRIX) == 28 * 5 + 22
+    assert len(MATRIX) == 35 * 5 + 22
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from courses.models import User
 from tests.factories import UserFactory
-from tests.test_admin_authoring import page_data
+from tests.helpers import page_data
 
 pytestmark = pytest.mark.django_db
 

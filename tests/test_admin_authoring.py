@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from tests.factories import (
     ReferenceFactory,
     SectionFactory,
 )
+from tests.helpers import page_data
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,32 +35,6 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture
 def admin_client(staff_client):
     return staff_client
-
-
-def page_data(response):
-    """The POST data a browser sends back for an admin add/change page as it was shown."""
-    data = {}
-
-    def add(form):
-        for bound in form:
-            value = bound.value()
-            if value is False or isinstance(value, File):
-                continue  # an unticked box or a stored file is not sent back
-            if value is True:
-                data[bound.html_name] = "on"
-            elif value is None:
-                data[bound.html_name] = ""
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def add_rows(data, prefix, rows):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AuthorFactory, CourseFactory, UserFactory
-from tests.test_admin_authoring import page_data
+from tests.helpers import page_data
 
 pytestmark = pytest.mark.django_db
 TOO_BIG = [str(2**63), "99999999999999999999"]

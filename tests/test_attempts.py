@@ -201,3 +201,37 @@ def test_course_page_panel_when_passed_and_complete(learner_client):
     assert "Complete" in html
     assert reverse("courses:certificate_pdf", kwargs={"code": code}) in html
     assert reverse("courses:transcript") in html
+
+
+def test_every_page_tells_an_out_of_attempts_learner_the_same(learner_client):
+    """The course page, results, My CE and attempt_start share one state rule."""
+    course = booklet_course(1, max_attempts=1)
+    enrollment = enrollment_create(learner=learner_client.user, course=course)
+    attempt = attempt_start(enrollment=enrollment)
+    _fail(attempt, course)
+
+    course_page = learner_client.get(course.get_absolute_url()).content.decode()
+    results = learner_client.get(reverse("courses:results", args=[attempt.pk])).content.decode()
+    my_ce = learner_client.get(reverse("courses:transcript")).content.decode()
+
+    assert 'data-enrollment-status="out_of_attempts"' in course_page
+    assert "No attempts left" in results and "Start attempt" not in results
+    assert "Not passed; no attempts left (1 used)" in my_ce
+    with pytest.raises(AttemptNotAllowed, match="used all 1 attempt"):
+        attempt_start(enrollment=enrollment)
+
+
+def test_every_page_offers_a_retake_while_attempts_are_left(learner_client):
+    course = booklet_course(1, max_attempts=2)
+    enrollment = enrollment_create(learner=learner_client.user, course=course)
+    attempt = attempt_start(enrollment=enrollment)
+    _fail(attempt, course)
+
+    course_page = learner_client.get(course.get_absolute_url()).content.decode()
+    results = learner_client.get(reverse("courses:results", args=[attempt.pk])).content.decode()
+    my_ce = learner_client.get(reverse("courses:transcript")).content.decode()
+
+    assert 'data-enrollment-status="reading"' in course_page and "1 attempt left" in course_page
+    assert "You have 1 attempt left." in results and "Start attempt 2" in results
+    assert "a retake is available" in my_ce
+    assert attempt_start(enrollment=enrollment).number == 2

@@ -1,4 +1,4 @@
-"""The logged-in user each request loads (courses.auth.UserBackend)."""
+"""The logged-in user each request loads."""
 
 import pytest
 from django.urls import reverse

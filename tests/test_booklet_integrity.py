@@ -8,8 +8,8 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from courses.content_cache import booklet_questions
 from courses.models import Answer, Attempt, AttemptState, Choice, Question, QuestionKind
-from courses.selectors.learning import booklet_questions
 from courses.services.enrollment import enrollment_create
 from courses.services.grading import attempt_save_draft, attempt_start, attempt_submit
 from tests.factories import QuestionFactory, UserFactory, booklet_answers, booklet_course

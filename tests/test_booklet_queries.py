@@ -5,15 +5,16 @@ service's transaction is a SAVEPOINT / RELEASE pair; in production those two are
 transaction's BEGIN / COMMIT, which the query log does not show.
 
 Each count is taken "cold" (the first request after the course's questions changed: the
-app server reads them) and "warm" (every later request: they are cached per content
+booklet is read and cached) and "warm" (every later request: they are cached per content
 version), which costs one query less.
 """
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from courses.content_cache import booklet_questions
 from courses.models import Answer, Course
-from courses.selectors.learning import booklet_cache_clear, booklet_questions
 from courses.services.enrollment import enrollment_create
 from courses.services.grading import attempt_save_draft, attempt_start, attempt_submit
 from tests.factories import UserFactory, booklet_answers, booklet_course
@@ -28,7 +29,7 @@ def booklet_cache(request):
     course. Returns the queries that saves a request (0 or 1)."""
 
     def prepare(course):
-        booklet_cache_clear()
+        cache.clear()
         if request.param == "cold":
             return 0
         booklet_questions(course=Course.objects.get(pk=course.pk))

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from courses.models import Course, ProviderSettings
 from tests.factories import ApprovalFactory, AuthorFactory, CourseFactory
-from tests.test_admin_authoring import page_data
+from tests.helpers import page_data
 
 pytestmark = pytest.mark.django_db
 

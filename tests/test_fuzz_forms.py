@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from courses.content_cache import booklet_questions
 from courses.models import (
     Answer,
     Approval,
@@ -46,7 +47,6 @@ from courses.models import (
     ReissueRequest,
     Section,
 )
-from courses.selectors.learning import booklet_questions
 from courses.services.evaluation import evaluation_items_ensure
 from tests.factories import StaffFactory
 from tests.second_factor import force_login_with_second_factor

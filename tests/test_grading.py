@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from courses.content_cache import booklet_questions
 from courses.models import Answer, AttemptState, Choice, Question, QuestionKind
-from courses.selectors.learning import booklet_choices, booklet_questions
+from courses.selectors.learning import booklet_choices
 from courses.services.grading import attempt_start, attempt_submit
 from tests.factories import (
     EnrollmentFactory,

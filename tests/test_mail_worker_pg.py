@@ -7,12 +7,14 @@ Real `celery -A ceapp worker` processes on the test database: PostgreSQL only.
 import os
 import signal
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from ceapp.celery import app as celery_app
 from courses.models import Certificate, OutboundEmail, OutboundEmailStatus
 from courses.services.certificates import certificate_issue
 from courses.services.mail import outbound_email_enqueue_due
@@ -170,28 +172,24 @@ def test_a_redis_restart_with_tasks_queued(
 def test_rabbitmq_as_the_broker(smtp_server, start_worker, task_queue):
     """CELERY_BROKER_URL=amqp://...: the same task, through RabbitMQ on loopback."""
     use_broker(RABBITMQ_URL, eager=False)
-    with celery_purge(RABBITMQ_URL):
+    with emptied_default_queue(RABBITMQ_URL):
         start_worker(broker_url=RABBITMQ_URL)
         certificates = issue(2)
         wait_until(all_sent(2), timeout=20, what="the emails sent through RabbitMQ")
     assert_one_delivery_each(smtp_server, certificates)
 
 
-class celery_purge:
-    """Empty the default queue before and after, so no other run's messages count."""
+@contextmanager
+def emptied_default_queue(url):
+    """The default queue empty before and after, so no other run's messages count."""
 
-    def __init__(self, url):
-        self.url = url
-
-    def _purge(self):
-        from ceapp.celery import app
-
-        with app.connection_for_write(self.url) as conn:
+    def purge():
+        with celery_app.connection_for_write(url) as conn:
             conn.default_channel.queue_declare(queue="celery", durable=True, auto_delete=False)
             conn.default_channel.queue_purge("celery")
 
-    def __enter__(self):
-        self._purge()
-
-    def __exit__(self, *exc):
-        self._purge()
+    purge()
+    try:
+        yield
+    finally:
+        purge()

@@ -104,8 +104,9 @@ def test_completions_roster(staff_client, django_assert_num_queries, size):
 def test_course_report(staff_client, django_assert_num_queries, size):
     course = _course_with_learners(size)
 
-    # course with outcomes, item analysis, evaluation means, comments
-    with django_assert_num_queries(AUTH + 4):
+    # course with outcomes, item analysis, evaluation means, comments, tracked and
+    # self-reported minutes
+    with django_assert_num_queries(AUTH + 5):
         response = staff_client.get(f"/staff/reports/courses/{course.slug}/")
 
     assert response.status_code == 200

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.template import Context, Template
 
-from courses.charts import Bar, percent_bar_chart
+from courses.charts import Bar, PercentBarChart
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -250,15 +251,15 @@ def test_course_report_caps_the_comments_with_a_count(staff_client, course):
 
 
 def test_chart_is_accessible_escaped_and_free_of_style_attributes():
-    svg = str(
-        percent_bar_chart(
-            chart_id="demo",
-            title="Pass <rates>",
-            description="Two courses",
-            bars=[Bar("A & B", 75.0, note="first 50%"), Bar("Empty", None, alert=True)],
-            guides=(30,),
-        )
+    chart = PercentBarChart(
+        chart_id="demo",
+        title="Pass <rates>",
+        description="Two courses",
+        bars=[Bar("A & B", 75.0, note="first 50%"), Bar("Empty", None, alert=True)],
+        guides=(30,),
     )
+    template = Template("{% load chart_tags %}{% percent_bar_chart chart %}")
+    svg = template.render(Context({"chart": chart}))
 
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"')
     assert 'aria-labelledby="demo-title demo-desc"' in svg

@@ -175,11 +175,36 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "learning_objectives", "authors"]}),
         ("Credit", {"fields": ["ce_hours", "level"]}),
-        ("Test", {"fields": ["pass_mark", "max_attempts", "shuffle_choices"]}),
-        ("Publishing", {"fields": ["is_published"]}),
+        (
+            "Test",
+            {
+                "fields": [
+                    "pass_mark",
+                    "max_attempts",
+                    "shuffle_choices",
+                    "failed_result_reveals",
+                ]
+            },
+        ),
+        (
+            "Time and reading",
+            {"fields": ["require_reading", "reading_share", "reading_rate", "min_minutes"]},
+        ),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "is_published",
+                    "is_retired",
+                    "released_on",
+                    "content_review_on",
+                    "completion_months",
+                ]
+            },
+        ),
     ]
     inlines = [ApprovalInline, SectionInline, EvaluationItemInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "retire"]
 
     @admin.action(description="Publish selected courses", permissions=["change"])
     def publish(self, request, queryset):
@@ -209,6 +234,17 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
             request, queryset, is_published=False, updated_at=timezone.now()
         )
         self.message_user(request, f"Unpublished {count} course(s).", messages.SUCCESS)
+
+    @admin.action(description="Retire selected courses", permissions=["change"])
+    def retire(self, request, queryset):
+        count = update_with_history(
+            request, queryset, is_published=False, is_retired=True, updated_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            f"Retired {count} course(s). Enrolled learners can finish until their deadlines.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Author)
@@ -324,6 +360,7 @@ class SectionAdmin(ProtectedFirstAdmin):
     readonly_fields = ["audio_preview"]
     fieldsets = [
         (None, {"fields": ["course", "number", "title", "reviewed_year", "body"]}),
+        ("Questions", {"fields": ["questions_per_attempt"]}),
         ("Audio", {"fields": ["audio", "audio_preview"]}),
     ]
     inlines = [ReferenceInline, QuestionInline]

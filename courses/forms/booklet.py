@@ -84,7 +84,8 @@ class EvaluationForm(forms.Form):
         label="Time you actually spent on this course (minutes)",
         min_value=1,
         max_value=10000,
-        help_text="Reading, listening and answering the booklet, in whole minutes.",
+        help_text="Reading, listening and answering the booklet, in whole minutes. It starts "
+        "from the time measured on the course's pages; correct it if that is not right.",
     )
     comments = forms.CharField(
         label="Comments (optional)",

@@ -5,6 +5,7 @@ from .content import (
     Choice,
     Course,
     EvaluationItem,
+    FailedResultReveals,
     Level,
     Question,
     QuestionKind,
@@ -32,6 +33,8 @@ from .learning import (
     EvaluationRating,
     EvaluationResponse,
     SectionRead,
+    attempts_left,
+    enrollment_status,
 )
 from .mail import OutboundEmail, OutboundEmailStatus
 
@@ -49,9 +52,12 @@ __all__ = [
     "Course",
     "Enrollment",
     "EnrollmentStatus",
+    "attempts_left",
+    "enrollment_status",
     "EvaluationItem",
     "EvaluationRating",
     "EvaluationResponse",
+    "FailedResultReveals",
     "Level",
     "LicenseType",
     "OutboundEmail",

@@ -25,6 +25,15 @@ def validate_quarter_hours(value):
         raise ValidationError("CE hours must be a positive multiple of 0.25 (e.g. 1.25).")
 
 
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+
+def count_words(markdown_text: str) -> int:
+    """Words as a reader counts them: Markdown's marks and link targets are not words."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown_text)  # [label](url) -> the label
+    return len(WORD.findall(text))
+
+
 def hours_text(value) -> str:
     """CE hours as printed everywhere: 1.25 -> '1.25', 3.00 -> '3', 30.00 -> '30'."""
     if value is None:
@@ -82,13 +91,23 @@ class Author(models.Model):
         )
 
 
+class FailedResultReveals(models.TextChoices):
+    ITEMS = "items", "Which items were wrong"
+    SECTIONS = "sections", "Only the sections to review again"
+    SCORE = "score", "Nothing but the score"
+
+
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
     def content_changed(self):
-        """Give these courses a new content version, so cached booklets are read afresh."""
+        """Give these courses a new content version, so their cached content is read afresh."""
         return self.update(content_version=models.F("content_version") + 1)
+
+    def holding(self, model, pks):
+        """The courses that rows of a content model (see CONTENT) are in."""
+        return self.filter(**{f"{CONTENT[model][0]}__in": pks})
 
 
 class Course(models.Model):
@@ -118,7 +137,62 @@ class Course(models.Model):
     shuffle_choices = models.BooleanField(
         default=False, help_text="Shuffle answer choices for each attempt."
     )
-    is_published = models.BooleanField("published", default=False)
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Listed and open for enrolment. Unpublishing closes enrolment; learners "
+        "already enrolled can finish until their completion deadline.",
+    )
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="Withdrawn for good: never published again. Enrolled learners can still "
+        "finish until their completion deadline.",
+    )
+    completion_months = models.PositiveSmallIntegerField(
+        "completion deadline (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Months from enrolment within which a learner must finish for credit.",
+    )
+    released_on = models.DateField("release date", null=True, blank=True)
+    content_review_on = models.DateField(
+        "content-review date",
+        null=True,
+        blank=True,
+        help_text="No certificate is issued after this date until the content is reviewed "
+        "and the date moved.",
+    )
+    # Hours that were earned: what must happen before the booklet can be submitted.
+    require_reading = models.BooleanField(
+        "every section must be read before submitting",
+        default=True,
+        help_text="A section counts as read once the learner has spent the share of its "
+        "reading time set below on it, or declared it read without JavaScript.",
+    )
+    reading_share = models.PositiveSmallIntegerField(
+        "share of reading time that counts a section read (%)",
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    reading_rate = models.PositiveSmallIntegerField(
+        "reading rate (words per minute)",
+        default=200,
+        validators=[MinValueValidator(50), MaxValueValidator(600)],
+        help_text="Estimates each section's reading time and the course's study time.",
+    )
+    min_minutes = models.PositiveIntegerField(
+        "minimum time on the course before submitting (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    failed_result_reveals = models.CharField(
+        "a failed result shows",
+        max_length=10,
+        choices=FailedResultReveals.choices,
+        default=FailedResultReveals.ITEMS,
+    )
     # Bumped with every change to the course's sections, references, questions or
     # choices (see courses.signals); it keys the cached booklet and section content.
     content_version = models.PositiveIntegerField(default=1, editable=False)
@@ -140,6 +214,18 @@ class Course(models.Model):
                 name="course_max_attempts_positive",
             ),
             models.CheckConstraint(condition=Q(ce_hours__gt=0), name="course_ce_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(is_retired=False) | Q(is_published=False),
+                name="course_retired_not_published",
+                violation_error_message="A retired course cannot be published.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reading_share__gte=1, reading_share__lte=100),
+                name="course_reading_share_1_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_months__gte=1), name="course_completion_months_positive"
+            ),
         ]
 
     def __str__(self):
@@ -150,6 +236,8 @@ class Course(models.Model):
 
     def clean(self):
         clean_certificate_text(self, {"title": "The course title"})
+        if self.is_retired and self.is_published:
+            raise ValidationError({"is_published": "A retired course cannot be published."})
 
     @property
     def objective_list(self):
@@ -163,7 +251,7 @@ class Course(models.Model):
         """Why this course cannot be published yet, as sentences; empty when it can."""
         active = Question.objects.active().prefetch_related("choices")
         sections = self.sections.prefetch_related(models.Prefetch("questions", queryset=active))
-        problems = []
+        problems = ["The course is retired."] if self.is_retired else []
         for section in sections:
             if not section.body.strip():
                 problems.append(f"Section {section.number} has no text.")
@@ -207,6 +295,26 @@ class Approval(models.Model):
         )
 
 
+class ContentQuerySet(models.QuerySet):
+    """Rows that courses.content_cache caches under their course's content version.
+
+    Saves and deletes move the version through signals (courses.signals); these
+    writes send no signals, so they move it themselves.
+    """
+
+    def update(self, **kwargs):
+        courses = Course.objects.holding(self.model, list(self.values_list("pk", flat=True)))
+        courses.content_changed()  # the courses the rows are in
+        updated = super().update(**kwargs)
+        courses.content_changed()  # and the ones a moved row is in now
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        Course.objects.holding(self.model, [obj.pk for obj in created]).content_changed()
+        return created
+
+
 class Section(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
@@ -228,10 +336,21 @@ class Section(models.Model):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        "questions drawn per attempt",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Treat the section's questions as a pool and ask this many in each "
+        "attempt; retakes draw others where the pool allows. Blank asks them all.",
+    )
 
     _stored_audio = None  # the file name as loaded; see from_db()
 
-    history = HistoricalRecords(excluded_fields=["body_html"])  # body_html follows body
+    objects = ContentQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["body_html", "word_count"])  # follow body
 
     class Meta:
         ordering = ["course", "number"]
@@ -246,9 +365,10 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         # Rendered once on save, so reading a section costs no Markdown work.
         self.body_html = render_markdown(self.body)
+        self.word_count = count_words(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            update_fields = kwargs["update_fields"] = {*update_fields, "body_html"}
+            update_fields = kwargs["update_fields"] = {*update_fields, "body_html", "word_count"}
         if update_fields is not None and "audio" in update_fields:
             kwargs["update_fields"] = {*update_fields, "audio_duration"}
         audio_changed = (
@@ -270,6 +390,11 @@ class Section(models.Model):
         section = super().from_db(db, field_names, values)
         section._stored_audio = section.__dict__.get("audio")  # to spot a new file on save
         return section
+
+    def reading_seconds(self, *, rate: int) -> int:
+        """How long the section takes: reading its words at `rate` words a minute, or
+        listening to its audio, whichever is longer (the audio narrates the text)."""
+        return max(round(self.word_count * 60 / rate), round(self.audio_duration or 0))
 
     @property
     def audio_duration_display(self):
@@ -330,6 +455,7 @@ class Reference(models.Model):
     )
     url = models.URLField("URL", max_length=500, blank=True)
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -383,7 +509,7 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", "Select all that apply"
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(ContentQuerySet):
     def active(self):
         return self.filter(is_retired=False)
 
@@ -467,6 +593,7 @@ class Choice(models.Model):
     text = models.CharField(max_length=500)
     is_correct = models.BooleanField("correct", default=False)
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -488,3 +615,13 @@ class EvaluationItem(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# What courses.content_cache caches, as model -> (the lookup from Course to its rows,
+# the field naming the row's parent).
+CONTENT = {
+    Section: ("sections", "course_id"),
+    Question: ("sections__questions", "section_id"),
+    Choice: ("sections__questions__choices", "question_id"),
+    Reference: ("sections__references", "section_id"),
+}

@@ -4,11 +4,14 @@ Graded attempts and their answers are credit records: they are PROTECTed
 from deletion and never updated after grading.
 """
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .content import Course, EvaluationItem, Question, Section
 
@@ -16,10 +19,29 @@ from .content import Course, EvaluationItem, Question, Section
 class EnrollmentStatus(models.TextChoices):
     READING = "reading", "Reading"
     TESTING = "testing", "Test in progress"
-    PASSED = "passed", "Passed"  # passed, evaluation not yet started
     EVALUATION_DUE = "evaluation_due", "Evaluation due"
     COMPLETE = "complete", "Complete"
     OUT_OF_ATTEMPTS = "out_of_attempts", "No attempts left"
+
+
+def attempts_left(course: Course, *, used: int) -> int | None:
+    """How many more attempts at the answer booklet a learner who has started `used`
+    may start; None when the course sets no limit."""
+    return None if course.max_attempts is None else max(course.max_attempts - used, 0)
+
+
+def enrollment_status(enrollment, *, used: int, in_progress: bool) -> EnrollmentStatus:
+    """The state an enrollment is in, given how many attempts it has started and whether
+    one is in progress. The one rule for every page that shows it and for attempt_start."""
+    if enrollment.completed_at:
+        return EnrollmentStatus.COMPLETE
+    if enrollment.passed_at:
+        return EnrollmentStatus.EVALUATION_DUE
+    if in_progress:
+        return EnrollmentStatus.TESTING
+    if attempts_left(enrollment.course, used=used) == 0:
+        return EnrollmentStatus.OUT_OF_ATTEMPTS
+    return EnrollmentStatus.READING
 
 
 class Enrollment(models.Model):
@@ -32,6 +54,12 @@ class Enrollment(models.Model):
     completed_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the learner has passed and evaluated the course."
     )
+    # Time on the course as measured by the server from the reading page's beats
+    # (courses.services.reading.reading_beat): the last beat, the seconds credited in
+    # all, and per section {"<section id>": seconds}.
+    last_beat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tracked_seconds = models.PositiveIntegerField(default=0, editable=False)
+    section_seconds = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-enrolled_at"]
@@ -50,6 +78,32 @@ class Enrollment(models.Model):
     def get_absolute_url(self):
         return self.course.get_absolute_url()
 
+    @property
+    def deadline(self):
+        """The end of the course's completion period, counted from enrolment."""
+        return self.enrolled_at + relativedelta(months=self.course.completion_months)
+
+    def credit_closed_reason(self, *, now=None) -> str:
+        """Why no certificate can be earned in this enrollment any more; empty while it can."""
+        now = now or timezone.now()
+        if now > self.deadline:
+            return (
+                f"Your completion deadline for this course passed on "
+                f"{date_format(timezone.localtime(self.deadline).date())}, so no certificate "
+                "can be issued for it."
+            )
+        review = self.course.content_review_on
+        if review and timezone.localtime(now).date() > review:
+            return (
+                f"This course's content was due for review on {date_format(review)}, so no "
+                "certificate can be issued for it until the review is done."
+            )
+        return ""
+
+    @property
+    def tracked_minutes(self) -> int:
+        return round(self.tracked_seconds / 60)
+
 
 class SectionRead(models.Model):
     learner = models.ForeignKey(
@@ -57,6 +111,9 @@ class SectionRead(models.Model):
     )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(auto_now_add=True)
+    # Marked by the no-JavaScript "I have read this section" button rather than by
+    # measured time; kept so the evidence says so.
+    self_declared = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -85,6 +142,9 @@ class Attempt(models.Model):
     draft = models.JSONField(default=dict, blank=True)
     # Seeds the per-attempt choice shuffle, so the order is stable within the attempt.
     shuffle_seed = models.PositiveIntegerField(default=0)
+    # The questions drawn for this attempt from the sections' pools, in booklet order;
+    # null when it asks the whole booklet. Grading grades exactly these.
+    question_ids = models.JSONField(null=True, blank=True, editable=False)
     question_count = models.PositiveSmallIntegerField(null=True, blank=True)
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -166,6 +226,10 @@ class EvaluationResponse(models.Model):
     minutes_spent = models.PositiveIntegerField(
         "time actually spent (minutes)",
         validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    # The server's measure when the evaluation was submitted, beside the learner's own.
+    tracked_minutes = models.PositiveIntegerField(
+        "time tracked (minutes)", null=True, blank=True, editable=False
     )
     comments = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)

@@ -18,9 +18,11 @@ from courses.models import (
     Course,
     Enrollment,
     EnrollmentStatus,
+    FailedResultReveals,
     Question,
+    attempts_left,
+    enrollment_status,
 )
-from courses.process_cache import keep
 
 # {"<question id>": [choice id, ...]}, as kept in Attempt.draft.
 Answers = dict[str, list[int]]
@@ -35,8 +37,7 @@ class BookletChoice(NamedTuple):
 class BookletQuestion(NamedTuple):
     """A question as the booklet asks it, read in one query with its section and choices.
 
-    Tuples, not model instances: building a 200-question booklet stays well under a
-    millisecond.
+    Tuples, not model instances: cheap to build and to keep in the cache.
     """
 
     pk: int
@@ -49,34 +50,9 @@ class BookletQuestion(NamedTuple):
     choices: tuple[BookletChoice, ...]
 
 
-# (course id, content version) -> its booklet's questions. Per process: the version,
-# read with the course, changes with every edit of what the booklet asks, so no
-# server ever serves a stale booklet. Bounded by clearing when full.
-_booklets: dict[tuple[int, int], tuple[BookletQuestion, ...]] = {}
-BOOKLET_CACHE_SIZE = 256
-
-
-def booklet_questions(*, course: Course) -> tuple[BookletQuestion, ...]:
-    """The questions of a course's answer booklet in order, with their choices.
-
-    Read in one query, then kept for as long as the course's content version stands:
-    grading and the booklet page stay fast at any course size. Retired questions are
-    left out. The course must be as read from the database: its version is the key.
-    """
-    key = (course.pk, course.content_version)
-    questions = _booklets.get(key)
-    if questions is None:
-        questions = keep(
-            _booklets, key, _booklet_questions_read(course.pk), limit=BOOKLET_CACHE_SIZE
-        )
-    return questions
-
-
-def booklet_cache_clear() -> None:
-    _booklets.clear()
-
-
-def _booklet_questions_read(course_id: int) -> tuple[BookletQuestion, ...]:
+def booklet_questions_read(*, course_id: int) -> tuple[BookletQuestion, ...]:
+    """The questions of a course's answer booklet in order, with their choices, in one
+    query; retired questions are left out. Cached by courses.content_cache."""
     rows = (
         Question.objects.active()
         .filter(section__course_id=course_id)
@@ -173,6 +149,16 @@ def booklet_build(*, attempt: Attempt, course: Course, questions: list[BookletQu
     )
 
 
+def attempt_questions(
+    *, attempt: Attempt, questions: tuple[BookletQuestion, ...]
+) -> tuple[BookletQuestion, ...]:
+    """The questions of the booklet this attempt asks: all, or those drawn from its pools."""
+    if attempt.question_ids is None:
+        return questions
+    drawn = set(attempt.question_ids)
+    return tuple(question for question in questions if question.pk in drawn)
+
+
 def learner_attempts(*, learner) -> QuerySet[Attempt]:
     """The learner's own attempts with enrollment and course; other learners' are not found."""
     return Attempt.objects.select_related("enrollment__course").filter(enrollment__learner=learner)
@@ -199,27 +185,34 @@ class Results:
     attempt: Attempt
     course: Course
     answers: list[dict]  # the attempt's booklet record: as asked, chosen, right or not
+    status: EnrollmentStatus
     attempts_used: int
-    in_progress: bool
-    reveal: bool  # correct answers and explanations, only once the learner has passed
+    attempts_left: int | None
 
     @property
     def wrong(self) -> list[dict]:
+        """The items answered wrongly, when the course lets a failed result show them."""
+        if self.course.failed_result_reveals != FailedResultReveals.ITEMS:
+            return []
         return [answer for answer in self.answers if not answer["is_correct"]]
 
     @property
-    def attempts_left(self) -> int | None:
-        if self.course.max_attempts is None:
-            return None
-        return max(self.course.max_attempts - self.attempts_used, 0)
+    def review_sections(self) -> list[tuple[int, str]]:
+        """(number, title) of the sections with a wrong answer, when the course shows
+        only those: the learner reviews a section without learning which item was wrong."""
+        if self.course.failed_result_reveals != FailedResultReveals.SECTIONS:
+            return []
+        wrong = {
+            (answer["section_number"], answer["section_title"])
+            for answer in self.answers
+            if not answer["is_correct"]
+        }
+        return sorted(wrong)
 
     @property
-    def can_retake(self) -> bool:
-        return not self.reveal and not self.in_progress and self.attempts_left != 0
-
-    @property
-    def out_of_attempts(self) -> bool:
-        return not self.reveal and self.attempts_left == 0
+    def reveal(self) -> bool:
+        """Correct answers and explanations show only once the learner has passed."""
+        return self.status in (EnrollmentStatus.EVALUATION_DUE, EnrollmentStatus.COMPLETE)
 
 
 def attempt_results(*, attempt: Attempt) -> Results:
@@ -228,13 +221,14 @@ def attempt_results(*, attempt: Attempt) -> Results:
     counts = enrollment.attempts.aggregate(
         used=Count("pk"), in_progress=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS))
     )
+    used = counts["used"]
     return Results(
         attempt=attempt,
         course=enrollment.course,
         answers=attempt.booklet_record,
-        attempts_used=counts["used"],
-        in_progress=counts["in_progress"] > 0,
-        reveal=enrollment.passed_at is not None,
+        status=enrollment_status(enrollment, used=used, in_progress=counts["in_progress"] > 0),
+        attempts_used=used,
+        attempts_left=attempts_left(enrollment.course, used=used),
     )
 
 
@@ -256,8 +250,7 @@ class EnrollmentSummary:
 
     @property
     def attempts_left(self) -> int | None:
-        max_attempts = self.enrollment.course.max_attempts
-        return None if max_attempts is None else max(max_attempts - self.attempts_used, 0)
+        return attempts_left(self.enrollment.course, used=self.attempts_used)
 
 
 def enrollment_summary(*, learner, course: Course) -> EnrollmentSummary | None:
@@ -294,19 +287,9 @@ def enrollment_summary(*, learner, course: Course) -> EnrollmentSummary | None:
     attempts = list(enrollment.attempts.order_by("number"))
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     graded = [a for a in attempts if a.state == AttemptState.GRADED]
-    if enrollment.completed_at:
-        status = EnrollmentStatus.COMPLETE
-    elif enrollment.passed_at:
-        status = EnrollmentStatus.EVALUATION_DUE
-    elif current:
-        status = EnrollmentStatus.TESTING
-    elif course.max_attempts is not None and len(graded) >= course.max_attempts:
-        status = EnrollmentStatus.OUT_OF_ATTEMPTS
-    else:
-        status = EnrollmentStatus.READING
     return EnrollmentSummary(
         enrollment=enrollment,
-        status=status,
+        status=enrollment_status(enrollment, used=len(attempts), in_progress=current is not None),
         question_count=enrollment.question_count or 0,
         attempts_used=len(attempts),
         current_attempt=current,

@@ -6,10 +6,17 @@ and questions a course has.
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
-from courses.models import Course, Question, Reference, ReferenceKind, Section, SectionRead
+from courses.models import (
+    Course,
+    Enrollment,
+    Question,
+    Reference,
+    ReferenceKind,
+    Section,
+    SectionRead,
+)
 
 REFERENCE_HEADINGS = {
     ReferenceKind.BOOK: "Book references",
@@ -19,9 +26,15 @@ REFERENCE_HEADINGS = {
 
 
 def readable_courses(*, viewer) -> QuerySet[Course]:
-    """Courses the viewer may open: published ones, and every course for staff."""
+    """Courses the viewer may open: published ones, those the viewer is enrolled in (an
+    unpublished or retired course stays open to them), and every course for staff."""
     courses = Course.objects.all()
-    return courses if viewer.is_staff else courses.published()
+    if viewer.is_staff:
+        return courses
+    if not viewer.is_authenticated:
+        return courses.published()
+    enrolled = Enrollment.objects.filter(course=OuterRef("pk"), learner=viewer)
+    return courses.filter(Q(is_published=True) | Exists(enrolled))
 
 
 def catalog_courses() -> QuerySet[Course]:
@@ -29,7 +42,8 @@ def catalog_courses() -> QuerySet[Course]:
     return (
         Course.objects.published()
         .annotate(section_count=Count("sections"))
-        .prefetch_related("authors")
+        # A list per course, not a related manager built per course while rendering.
+        .prefetch_related(Prefetch("authors", to_attr="author_list"))
         .order_by("title")
     )
 
@@ -81,80 +95,45 @@ def course_page_queryset(*, viewer) -> QuerySet[Course]:
     return readable_courses(viewer=viewer).prefetch_related("authors", "approvals")
 
 
-@dataclass(frozen=True)
-class SectionPage:
-    """What the section page shows around the section's content, from one query."""
-
-    course: Course  # id, slug, title, is_published and content_version loaded
-    section: Section  # its header and audio fields, plus previous_/next_ number and title
-    is_read: bool  # by the viewer
-
-    @property
-    def content_version(self) -> str:
-        """Changes whenever the section's text, references or questions change (see
-        courses.signals), so the rendered content can be cached under it."""
-        return f"{self.course.slug}:{self.course.content_version}"
-
-
-def _columns(model, names):
-    # In the model's field order, as Model.from_db() expects the values.
-    return [field.attname for field in model._meta.concrete_fields if field.attname in names]
-
-
-_COURSE_FIELDS = _columns(Course, {"id", "slug", "title", "is_published", "content_version"})
-_SECTION_FIELDS = _columns(
-    Section, {"id", "course_id", "number", "title", "audio", "audio_duration"}
+# The page's one query, written out because the equivalent queryset (select_related and
+# an Exists annotation) costs more CPU to build than the rest of the page to render.
+_READ, _SECTION, _COURSE, _ENROLLED = (
+    m._meta.db_table for m in (SectionRead, Section, Course, Enrollment)
 )
+_SECTION_PAGE_SQL = f"""
+SELECT s.id, s.course_id, s.number, s.title, s.audio, s.audio_duration,
+  c.title AS course_title, c.slug AS course_slug, c.is_published AS course_is_published,
+  c.is_retired AS course_is_retired, c.content_version AS course_content_version,
+  EXISTS (SELECT 1 FROM {_READ} r WHERE r.section_id = s.id AND r.learner_id = %s) AS is_read,
+  EXISTS (SELECT 1 FROM {_ENROLLED} e WHERE e.course_id = c.id AND e.learner_id = %s)
+    AS is_enrolled
+FROM {_SECTION} s JOIN {_COURSE} c ON c.id = s.course_id
+WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s
+  OR EXISTS (SELECT 1 FROM {_ENROLLED} e WHERE e.course_id = c.id AND e.learner_id = %s))
+"""  # noqa: S608  # nosec B608  # only table names go in
+_COURSE_FIELDS = [
+    "id",
+    "title",
+    "slug",
+    "is_published",
+    "is_retired",
+    "content_version",
+]  # model order
 
 
-# Written out rather than built with the ORM: compiling the equivalent queryset (four
-# neighbour subqueries) cost about 4 ms of CPU per request, running it 0.3 ms, on the
-# most visited page. Plain SQL that SQLite and PostgreSQL both run.
-_SECTION_PAGE_SQL = """
-SELECT {course_columns}, {section_columns},
-  (SELECT n.number FROM {section} n WHERE n.course_id = s.course_id AND n.number < s.number
-   ORDER BY n.number DESC LIMIT 1),
-  (SELECT n.title FROM {section} n WHERE n.course_id = s.course_id AND n.number < s.number
-   ORDER BY n.number DESC LIMIT 1),
-  (SELECT n.number FROM {section} n WHERE n.course_id = s.course_id AND n.number > s.number
-   ORDER BY n.number LIMIT 1),
-  (SELECT n.title FROM {section} n WHERE n.course_id = s.course_id AND n.number > s.number
-   ORDER BY n.number LIMIT 1),
-  EXISTS (SELECT 1 FROM {section_read} r WHERE r.section_id = s.id AND r.learner_id = %s)
-FROM {section} s JOIN {course} c ON c.id = s.course_id
-WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s)
-""".format(  # noqa: S608  # nosec B608  # only table and column names go in
-    course_columns=", ".join(f"c.{name}" for name in _COURSE_FIELDS),
-    section_columns=", ".join(f"s.{name}" for name in _SECTION_FIELDS),
-    course=Course._meta.db_table,
-    section=Section._meta.db_table,
-    section_read=SectionRead._meta.db_table,
-)
-
-
-def section_page(*, slug: str, number: int, viewer) -> SectionPage | None:
-    """The section page's section, course and neighbours, or None if the viewer may not
-    open it: unpublished courses are for staff only. One query."""
-    learner_id = viewer.pk if viewer.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(_SECTION_PAGE_SQL, [learner_id, slug, number, viewer.is_staff])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    course = Course.from_db(connection.alias, _COURSE_FIELDS, row[: len(_COURSE_FIELDS)])
-    del row[: len(_COURSE_FIELDS)]
-    section = Section.from_db(connection.alias, _SECTION_FIELDS, row[: len(_SECTION_FIELDS)])
-    del row[: len(_SECTION_FIELDS)]
-    section.course = course
-    (
-        section.previous_number,
-        section.previous_title,
-        section.next_number,
-        section.next_title,
-        is_read,
-    ) = row
-    return SectionPage(course=course, section=section, is_read=bool(is_read))
+def section_page(*, slug: str, number: int, viewer) -> Section | None:
+    """The section with its header, audio, course, whether the viewer has read it and is
+    enrolled, or None if the viewer may not open it: an unpublished course is for staff
+    and the learners enrolled in it."""
+    params = [viewer.pk, viewer.pk, slug, number, viewer.is_staff, viewer.pk]
+    section = next(iter(Section.objects.raw(_SECTION_PAGE_SQL, params)), None)
+    if section is not None:
+        section.course = Course.from_db(
+            section._state.db,
+            _COURSE_FIELDS,
+            [getattr(section, f"course_{name}") for name in _COURSE_FIELDS],
+        )
+    return section
 
 
 @dataclass(frozen=True)
@@ -162,36 +141,22 @@ class SectionContent:
     section: Section  # body_html and reviewed_year loaded
     references: list[Reference]  # in authored order
     questions: list[Question]  # active ones, by number; number and stem loaded
+    previous: Section | None  # the neighbours, number and title loaded
+    next: Section | None
 
 
-# Named, not "*": a prepared "SELECT *" fails once a migration adds a column.
-_REFERENCE_COLUMNS = ", ".join(field.column for field in Reference._meta.concrete_fields)
-
-
-def section_content(*, section_id: int) -> SectionContent:
-    """The section's text, references and active questions, for rendering its content
-    once per content_version. Three short queries, written out like the page's own:
-    on a large site most first views of a section are cache misses."""
-    [section] = Section.objects.raw(
-        f"SELECT id, body_html, reviewed_year FROM {Section._meta.db_table} WHERE id = %s",  # noqa: S608  # nosec B608
-        [section_id],
-    )
+def section_content(*, section: Section) -> SectionContent:
+    """The section's text, references, active questions and neighbours: what every
+    reader sees alike, read once per content version (courses.content_cache)."""
+    neighbours = Section.objects.filter(course_id=section.course_id).only("number", "title")
     return SectionContent(
-        section=section,
-        references=list(
-            Reference.objects.raw(
-                f"SELECT {_REFERENCE_COLUMNS} FROM {Reference._meta.db_table} "  # noqa: S608  # nosec B608
-                "WHERE section_id = %s ORDER BY position, id",
-                [section_id],
-            )
-        ),
+        section=Section.objects.only("body_html", "reviewed_year").get(pk=section.pk),
+        references=list(section.references.order_by("position", "id")),
         questions=list(
-            Question.objects.raw(
-                f"SELECT id, section_id, number, stem FROM {Question._meta.db_table} "  # noqa: S608  # nosec B608
-                "WHERE section_id = %s AND NOT is_retired ORDER BY number",
-                [section_id],
-            )
+            section.questions.active().only("section_id", "number", "stem").order_by("number")
         ),
+        previous=neighbours.filter(number__lt=section.number).order_by("-number").first(),
+        next=neighbours.filter(number__gt=section.number).order_by("number").first(),
     )
 
 
@@ -201,3 +166,49 @@ def reference_groups(references) -> list[tuple[str, list]]:
     for reference in references:
         groups[reference.kind].append(reference)
     return [(REFERENCE_HEADINGS[kind], refs) for kind, refs in groups.items() if refs]
+
+
+@dataclass(frozen=True)
+class SubmitMissing:
+    """What the course asks of a learner before the answer booklet can be submitted."""
+
+    unread: list[Section]  # number and title loaded
+    minutes_short: int  # of the course's minimum time
+
+    def __bool__(self) -> bool:
+        return bool(self.unread) or self.minutes_short > 0
+
+    def messages(self) -> list[str]:
+        found = []
+        if self.unread:
+            found.append(
+                "Read every section before submitting. Not read yet: "
+                + "; ".join(f"Section {section.number}: {section.title}" for section in self.unread)
+                + "."
+            )
+        if self.minutes_short:
+            found.append(
+                f"This course asks for a minimum time on it before submitting: "
+                f"{self.minutes_short} more minute{'s' if self.minutes_short != 1 else ''} to go."
+            )
+        return found
+
+
+def submit_missing(*, enrollment: Enrollment) -> SubmitMissing:
+    """The sections still unread and the minutes still short before submitting.
+
+    One query when the course requires reading, none otherwise.
+    """
+    course = enrollment.course
+    unread = []
+    if course.require_reading:
+        read = SectionRead.objects.filter(learner_id=enrollment.learner_id, section=OuterRef("pk"))
+        unread = list(
+            course.sections.only("course_id", "number", "title")
+            .filter(~Exists(read))
+            .order_by("number")
+        )
+    short = 0
+    if course.min_minutes:
+        short = max(0, -(-(course.min_minutes * 60 - enrollment.tracked_seconds) // 60))
+    return SubmitMissing(unread=unread, minutes_short=short)

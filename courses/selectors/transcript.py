@@ -29,9 +29,11 @@ from courses.models import (
     Certificate,
     CertificateStatus,
     Enrollment,
+    EnrollmentStatus,
     Section,
     SectionRead,
     User,
+    enrollment_status,
 )
 
 COUNTS_FOR_CREDIT = Q(status=CertificateStatus.VALID, reissued_as__isnull=True)
@@ -89,16 +91,21 @@ class Transcript:
 
 
 def _in_progress_status(enrollment: Enrollment) -> tuple[str, str]:
-    course = enrollment.course
-    if enrollment.passed_at:
+    used = enrollment.attempts_used
+    status = enrollment_status(
+        enrollment,
+        used=used,
+        in_progress=enrollment.last_attempt_state == AttemptState.IN_PROGRESS,
+    )
+    if status == EnrollmentStatus.EVALUATION_DUE:
         return "Passed; the course evaluation is due", "evaluation"
-    if enrollment.last_attempt_state == AttemptState.IN_PROGRESS:
+    if status == EnrollmentStatus.TESTING:
         return "Answer booklet in progress", "booklet"
-    if enrollment.attempts_graded:
-        if course.max_attempts and enrollment.attempts_graded >= course.max_attempts:
-            return f"Not passed; no attempts left ({enrollment.attempts_graded} used)", "course"
+    if status == EnrollmentStatus.OUT_OF_ATTEMPTS:
+        return f"Not passed; no attempts left ({used} used)", "course"
+    if used:
         return (
-            f"Not passed yet (attempt {enrollment.attempts_graded} scored "
+            f"Not passed yet (attempt {used} scored "
             f"{enrollment.last_attempt_score:.0f}%); a retake is available",
             "booklet",
         )
@@ -130,9 +137,7 @@ def transcript_for(
                     learner=OuterRef("learner_id"), section__course=OuterRef("course_id")
                 )
             ),
-            attempts_graded=count_of(
-                Attempt.objects.filter(enrollment=OuterRef("pk"), state=AttemptState.GRADED)
-            ),
+            attempts_used=count_of(Attempt.objects.filter(enrollment=OuterRef("pk"))),
             last_attempt_state=Subquery(last_attempt.values("state")[:1]),
             last_attempt_score=Subquery(last_attempt.values("score")[:1]),
         )

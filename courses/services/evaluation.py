@@ -70,7 +70,8 @@ def evaluation_submit(
 ) -> EvaluationResponse:
     """Record a passing learner's evaluation, complete the enrollment, issue the certificate.
 
-    ratings maps each of the course's evaluation item ids to 1..5.
+    ratings maps each of the course's evaluation item ids to 1..5. minutes_spent is the
+    learner's own figure; the time tracked on the course is kept beside it.
     """
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
@@ -83,13 +84,19 @@ def evaluation_submit(
         )
     if EvaluationResponse.objects.filter(enrollment=enrollment).exists():
         raise EvaluationNotAllowed("You have already evaluated this course. Thank you.")
+    closed = enrollment.credit_closed_reason()
+    if closed:
+        raise EvaluationNotAllowed(closed)
     items = evaluation_items_ensure(course=enrollment.course)
     if set(ratings) != {item.pk for item in items} or any(
         rating not in range(1, 6) for rating in ratings.values()
     ):
         raise ValidationError("Rate every statement from 1 (strongly disagree) to 5.")
     response = EvaluationResponse(
-        enrollment=enrollment, minutes_spent=minutes_spent, comments=comments.strip()
+        enrollment=enrollment,
+        minutes_spent=minutes_spent,
+        tracked_minutes=enrollment.tracked_minutes,
+        comments=comments.strip(),
     )
     response.full_clean(exclude=["enrollment"], validate_unique=False)
     response.save()

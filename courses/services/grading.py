@@ -7,22 +7,32 @@ is at least the course's pass mark. Grading reads only server-side data, and a
 graded attempt and its answers are never written again.
 """
 
+import random
 import secrets
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Answer, Attempt, AttemptState, Enrollment, QuestionKind
+from courses.content_cache import booklet_questions
+from courses.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    Enrollment,
+    EnrollmentStatus,
+    QuestionKind,
+    enrollment_status,
+)
 from courses.selectors.learning import (
     Answers,
     BookletQuestion,
+    attempt_questions,
     booklet_choices,
-    booklet_questions,
 )
+from courses.selectors.reading import submit_missing
 
 
 class AttemptNotAllowed(Exception):
@@ -91,35 +101,6 @@ def _record_entry(question: BookletQuestion, chosen: list[int], *, shuffle: bool
     }
 
 
-def _answers_insert(*, attempt_id: int, record: list[dict]) -> None:
-    """One row per question, in one INSERT.
-
-    Written by hand because bulk_create builds a model instance per row: 4.6 ms of CPU
-    for a 100-question booklet against under 2 ms here (tests/benchmarks/grading_bench.py).
-    Table, column and type names come from the model; every value is a bound parameter.
-    """
-    fields = [Answer._meta.get_field(name) for name in ("attempt", "question", "is_correct")]
-    quote = connection.ops.quote_name
-    table = quote(Answer._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
-    if connection.vendor == "postgresql":
-        # One array per column: psycopg parses a query of over 50 placeholders afresh on
-        # every call, which cost more than the INSERT itself.
-        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays})"  # noqa: S608  # nosec B608
-        params = [
-            [attempt_id] * len(record),
-            [entry["question_id"] for entry in record],
-            [entry["is_correct"] for entry in record],
-        ]
-    else:
-        rows = ", ".join(["(%s, %s, %s)"] * len(record))
-        sql = f"INSERT INTO {table} ({columns}) VALUES {rows}"  # noqa: S608  # nosec B608
-        params = [v for e in record for v in (attempt_id, e["question_id"], e["is_correct"])]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 @transaction.atomic
 def attempt_start(*, enrollment: Enrollment) -> Attempt:
     """Open the learner's next attempt, or return the one already in progress.
@@ -134,18 +115,62 @@ def attempt_start(*, enrollment: Enrollment) -> Attempt:
     in_progress = enrollment.attempts.filter(state=AttemptState.IN_PROGRESS).first()
     if in_progress:
         return in_progress
-    if enrollment.passed_at:
+    used = enrollment.attempts.count()
+    status = enrollment_status(enrollment, used=used, in_progress=False)
+    if status in (EnrollmentStatus.EVALUATION_DUE, EnrollmentStatus.COMPLETE):
         raise AttemptNotAllowed("You have already passed this course's answer booklet.")
-    used = enrollment.attempts.aggregate(last=Max("number"))["last"] or 0
-    max_attempts = enrollment.course.max_attempts
-    if max_attempts is not None and used >= max_attempts:
+    closed = enrollment.credit_closed_reason()
+    if closed:
+        raise AttemptNotAllowed(closed)
+    if status == EnrollmentStatus.OUT_OF_ATTEMPTS:
+        max_attempts = enrollment.course.max_attempts
         raise AttemptNotAllowed(
             f"You have used all {max_attempts} attempt{'s' if max_attempts != 1 else ''} "
             "this course allows."
         )
+    seed = secrets.randbelow(2**31)
     return Attempt.objects.create(
-        enrollment=enrollment, number=used + 1, shuffle_seed=secrets.randbelow(2**31)
+        enrollment=enrollment,
+        number=used + 1,
+        shuffle_seed=seed,
+        question_ids=_questions_draw(enrollment=enrollment, seed=seed),
     )
+
+
+def _questions_draw(*, enrollment: Enrollment, seed: int) -> list[int] | None:
+    """The questions a new attempt asks, when sections draw from a pool; None asks all.
+
+    Each pooled section gives its set number of questions, chosen by the attempt's seed
+    from those earlier attempts did not ask, topped up from the asked ones when the
+    pool runs short. In booklet order.
+    """
+    course = enrollment.course
+    draws = dict(
+        course.sections.filter(questions_per_attempt__isnull=False).values_list(
+            "number", "questions_per_attempt"
+        )
+    )
+    if not draws:
+        return None
+    questions = booklet_questions(course=course)
+    asked = set()
+    for ids in enrollment.attempts.values_list("question_ids", flat=True):
+        asked.update(ids if ids is not None else (question.pk for question in questions))
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # an order, not a secret
+    chosen = set()
+    for number, count in draws.items():
+        pool = [question.pk for question in questions if question.section_number == number]
+        fresh = [pk for pk in pool if pk not in asked]
+        if len(fresh) >= count:
+            chosen.update(rng.sample(fresh, count))
+        else:
+            seen = [pk for pk in pool if pk in asked]
+            chosen.update(fresh + rng.sample(seen, min(count, len(pool)) - len(fresh)))
+    return [
+        question.pk
+        for question in questions
+        if question.section_number not in draws or question.pk in chosen
+    ]
 
 
 @transaction.atomic
@@ -166,7 +191,7 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
     The attempt row is locked (PostgreSQL) and moved out of in-progress by a
     conditional UPDATE (every database), so of two concurrent submissions one
     grades and the other gets that result. A constant number of queries: the
-    answers go in with one INSERT whatever the number of questions.
+    answers go in with one bulk INSERT.
     """
     locked = (
         Attempt.objects.select_for_update(of=("self",))
@@ -178,15 +203,21 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
         return GradeResult(attempt=locked, already_graded=True)
     enrollment = locked.enrollment
     course = enrollment.course
-    questions = booklet_questions(course=course)
+    closed = enrollment.credit_closed_reason()
+    if closed:
+        raise ValidationError(closed)
+    missing = submit_missing(enrollment=enrollment)
+    if missing:
+        raise ValidationError(missing.messages())
+    questions = attempt_questions(attempt=locked, questions=booklet_questions(course=course))
     if not questions:
         raise ValidationError("This answer booklet has no questions yet.")
     errors = answers_errors(questions=questions, answers=answers)
-    missing = [q for q in questions if not answers.get(str(q.pk))]
-    if missing:
+    unanswered = [q for q in questions if not answers.get(str(q.pk))]
+    if unanswered:
         errors.append(
             "Every question needs an answer; unanswered: "
-            + ", ".join(f"QUESTION {q.number}" for q in missing)
+            + ", ".join(f"QUESTION {q.number}" for q in unanswered)
             + "."
         )
     if errors:
@@ -220,7 +251,10 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
         return GradeResult(attempt=Attempt.objects.get(pk=locked.pk), already_graded=True)
     for name, value in result.items():
         setattr(locked, name, value)
-    _answers_insert(attempt_id=locked.pk, record=record)
+    Answer.objects.bulk_create(
+        Answer(attempt=locked, question_id=entry["question_id"], is_correct=entry["is_correct"])
+        for entry in record
+    )
     if locked.passed:
         Enrollment.objects.filter(pk=enrollment.pk, passed_at__isnull=True).update(passed_at=now)
         enrollment.passed_at = enrollment.passed_at or now

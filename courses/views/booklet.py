@@ -13,17 +13,19 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.content_cache import booklet_questions
 from courses.forms.booklet import BookletForm, EvaluationForm, is_record_id
 from courses.models import Course
 from courses.selectors.learning import (
     attempt_in_progress,
     attempt_latest_graded,
+    attempt_questions,
     attempt_results,
     booklet_build,
-    booklet_questions,
     learner_attempts,
     learner_enrollment,
 )
+from courses.selectors.reading import submit_missing
 from courses.services.enrollment import EmailNotVerified, enrollment_create
 from courses.services.evaluation import (
     EvaluationNotAllowed,
@@ -53,13 +55,18 @@ def _enrollment_or_course_page(request, slug):
     return enrollment, None
 
 
-def _invalid(request, slug, errors, status=400):
+def _invalid(request, slug, errors, status=400, missing=None, course=None):
     if _wants_json(request):
         return JsonResponse({"errors": errors}, status=status)
     return render(
         request,
         "courses/booklet_invalid.html",
-        {"errors": errors, "booklet_url": reverse("courses:booklet", kwargs={"slug": slug})},
+        {
+            "errors": errors,
+            "missing": missing,
+            "course": course,
+            "booklet_url": reverse("courses:booklet", kwargs={"slug": slug}),
+        },
         status=status,
     )
 
@@ -102,15 +109,23 @@ def booklet(request, slug):
         if latest:  # its results page offers the retake
             return redirect(latest)
         # The first attempt opens with the booklet; later ones start from a retake (POST).
-        attempt = attempt_start(enrollment=enrollment)
+        try:
+            attempt = attempt_start(enrollment=enrollment)
+        except AttemptNotAllowed as refusal:  # e.g. past the completion deadline
+            messages.error(request, str(refusal))
+            return redirect(enrollment.course)
     course = enrollment.course
-    booklet = booklet_build(
-        attempt=attempt, course=course, questions=booklet_questions(course=course)
-    )
+    questions = attempt_questions(attempt=attempt, questions=booklet_questions(course=course))
+    booklet = booklet_build(attempt=attempt, course=course, questions=questions)
     return render(
         request,
         "courses/booklet.html",
-        {"booklet": booklet, "course": course, "check": request.GET.get("check") == "1"},
+        {
+            "booklet": booklet,
+            "course": course,
+            "check": request.GET.get("check") == "1",
+            "missing": submit_missing(enrollment=enrollment),
+        },
     )
 
 
@@ -123,7 +138,10 @@ def _booklet_post(request, slug):
     )
     if attempt.is_graded:
         return _already_graded(request, attempt)
-    questions = booklet_questions(course=attempt.enrollment.course)
+    enrollment = attempt.enrollment
+    questions = attempt_questions(
+        attempt=attempt, questions=booklet_questions(course=enrollment.course)
+    )
     form = BookletForm(request.POST, questions=questions)
     if not form.is_valid():
         return _invalid(request, slug, form.error_messages)
@@ -143,6 +161,13 @@ def _booklet_post(request, slug):
             "You can close this page and carry on later, on any device.",
         )
         return redirect(booklet_url)
+    missing = submit_missing(enrollment=enrollment)
+    if missing:  # keep the answers, say what is left to do
+        if not attempt_save_draft(attempt=attempt, answers=form.answers):
+            return _already_graded(request, attempt)
+        return _invalid(
+            request, slug, missing.messages(), status=409, missing=missing, course=enrollment.course
+        )
     try:
         result = attempt_submit(attempt=attempt, answers=form.answers)
     except ValidationError as error:  # the booklet changed since the page was loaded
@@ -197,6 +222,7 @@ def evaluation(request, slug):
     form = EvaluationForm(
         request.POST if request.method == "POST" else None,
         items=evaluation_items_ensure(course=course),
+        initial={"minutes_spent": max(enrollment.tracked_minutes, 1)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,5 +242,8 @@ def evaluation(request, slug):
             return redirect(course)
     status = 400 if form.is_bound else 200
     return render(
-        request, "courses/evaluation.html", {"form": form, "course": course}, status=status
+        request,
+        "courses/evaluation.html",
+        {"form": form, "course": course, "tracked_minutes": enrollment.tracked_minutes},
+        status=status,
     )

@@ -1,15 +1,11 @@
 """The reading side: catalog, course page and section page."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
-from courses.process_cache import keep
+from courses.content_cache import section_content_html
 from courses.selectors import learning, reading
-from courses.services.reading import section_mark_read
 from courses.views.media import content_type_for
 
 
@@ -35,62 +31,21 @@ def course_detail(request, slug):
     )
 
 
-# A section's rendered content is kept this long at most; its key changes with every
-# edit anyway (SectionPage.content_version), so this only bounds memory use.
-SECTION_CONTENT_TIMEOUT = 24 * 60 * 60
-# Each worker also keeps the sections it has served (a few KB each), so a page view
-# skips the shared cache's round trip too (courses.process_cache).
-SECTION_CONTENT_PROCESS_SIZE = 2048
-_section_contents: dict[str, str] = {}
-
-
-def section_content_html(page: reading.SectionPage) -> str:
-    """The section's text, references and questions as HTML, rendered once per version.
-
-    The same for every reader, so it lives in this worker and in the shared cache
-    (Redis in production): a page view then costs no reference or question query and
-    no rendering of them.
-    """
-    key = f"section-content:{page.section.pk}:{page.content_version}"
-    html = _section_contents.get(key)
-    if html is None:
-        html = cache.get_or_set(key, lambda: _section_content_render(page), SECTION_CONTENT_TIMEOUT)
-        keep(_section_contents, key, html, limit=SECTION_CONTENT_PROCESS_SIZE)
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703  # rendered by our own template
-
-
-def _section_content_render(page: reading.SectionPage) -> str:
-    content = reading.section_content(section_id=page.section.pk)
-    return render_to_string(
-        "courses/_section_content.html",
-        {
-            "course": page.course,
-            "section": content.section,
-            "reference_groups": reading.reference_groups(content.references),
-            "questions": content.questions,
-        },
-    )
-
-
-def section_content_cache_clear() -> None:
-    _section_contents.clear()
-
-
 def section_detail(request, slug, number):
-    page = reading.section_page(slug=slug, number=number, viewer=request.user)
-    if page is None:
+    section = reading.section_page(slug=slug, number=number, viewer=request.user)
+    if section is None:
         raise Http404("No such section.")
-    if request.user.is_authenticated and not page.is_read:
-        section_mark_read(learner=request.user, section=page.section)
-    section = page.section
+    # Viewing marks nothing read (a prefetch is a GET too): reading.js's beats or the
+    # "I have read this section" button do (courses.views.reading).
     audio_url = section.audio.url if section.audio else ""
     return render(
         request,
         "courses/section_detail.html",
         {
-            "course": page.course,
+            "course": section.course,
             "section": section,
-            "section_content": section_content_html(page),
+            "section_content": section_content_html(section=section),
+            "beat_seconds": settings.READING_BEAT_SECONDS,
             "audio_url": audio_url,
             "audio_type": content_type_for(section.audio.name) if audio_url else "",
             # Locally served audio can be asked for as an attachment; S3 URLs are signed.

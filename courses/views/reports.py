@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from courses.charts import Bar, percent_bar_chart
+from courses.charts import Bar, PercentBarChart
 from courses.exports import csv_response
 from courses.forms.reports import CompletionFilterForm
 from courses.models import CertificateStatus
 from courses.models.content import hours_text
 from courses.permissions import RECORDS_PERMISSION
+from courses.selectors.evidence import course_time_spent
 from courses.selectors.reports import (
     LOW_DISCRIMINATION,
     TOO_EASY,
@@ -59,7 +60,7 @@ def records_staff_required(view):
 @records_staff_required
 def report_index(request):
     courses = list(courses_with_outcomes())
-    chart = percent_bar_chart(
+    chart = PercentBarChart(
         chart_id="pass-rates",
         title="Pass rate per course",
         description="Percent of learners with a graded attempt who passed, first attempt "
@@ -139,7 +140,7 @@ def course_report(request, slug):
     course = get_object_or_404(courses_with_outcomes(), slug=slug)
     items = item_analysis(course=course, learners=course.attempted)
     comments, comments_total = evaluation_comments(course=course)
-    chart = percent_bar_chart(
+    chart = PercentBarChart(
         chart_id="item-difficulty",
         title=f"Percent correct per question, {course.title}",
         description=f"Percent of learners answering each question correctly on their first "
@@ -168,6 +169,7 @@ def course_report(request, slug):
         "evaluation_items": evaluation_summary(course=course),
         "comments": comments,
         "comments_total": comments_total,
+        "time_spent": course_time_spent(course=course),
         "limits": {"easy": TOO_EASY, "hard": TOO_HARD, "discrimination": LOW_DISCRIMINATION},
     }
     return render(request, "courses/reports/course.html", context)

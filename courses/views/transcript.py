@@ -1,9 +1,7 @@
 """My CE: the learner's own transcript, as a page, a PDF and a CSV."""
 
-from functools import cache
 from urllib.parse import urlencode
 
-from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -22,17 +20,10 @@ from courses.selectors.transcript import transcript_for
 CSV_HEADER = ["Course", "CE hours", "Completion date", "Certificate code", "Provider"]
 
 
-@cache
-def _blank_form_html() -> str:
-    # The empty period form is the same HTML for everyone; crispy takes milliseconds.
-    return render_crispy_form(RenewalPeriodForm())
-
-
 def _page(request, form, status=200):
     period = form.period
     context = {
         "form": form,
-        "form_html": _blank_form_html() if not form.is_bound else "",
         "transcript": transcript_for(learner=request.user, **period),
         # Downloads carry the period only when it is valid.
         "period_query": urlencode({k: v.isoformat() for k, v in period.items() if v}),

@@ -91,7 +91,7 @@ def run(label: str) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courses.selectors.learning import booklet_questions
+    from courses.content_cache import booklet_questions
     from courses.services.grading import attempt_submit
 
     call_command("migrate", verbosity=0)

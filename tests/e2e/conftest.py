@@ -180,6 +180,9 @@ def course(db):
         learning_objectives="Define the working alliance.\nRepair a rupture in the alliance.",
         ce_hours="2.50",
         pass_mark=75,
+        # Reading is required: 20% of Section 1's 30 s of audio is 6 s on the page.
+        require_reading=True,
+        reading_share=20,
         authors=[AuthorFactory(name="Robin Example", credentials="PhD")],
     )
     ApprovalFactory(course=course)

@@ -4,11 +4,10 @@ certificate, and a board clerk checking it on a phone."""
 import re
 from io import BytesIO
 
-from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from courses.models import Certificate, User
+from courses.models import Attempt, Certificate, Enrollment, EvaluationResponse, User
 from courses.pdf.certificate import certificate_qr_payload
 from tests.e2e.conftest import (
     COURSE_TITLE,
@@ -25,8 +24,9 @@ NAME = "Avery Q. Clinician, PsyD"
 LICENSE = "PSY 31415"
 
 
-def sign_up(page):
-    """Sign up, read the confirmation email, follow its link and confirm: logged in."""
+def sign_up(page, smtp_server):
+    """Sign up, read the confirmation email at the SMTP server, follow its link and
+    confirm: logged in."""
     page.goto("/accounts/signup/")
     page.get_by_label("Full name").fill(NAME)
     page.get_by_label("Email").fill("avery@example.org")
@@ -40,8 +40,10 @@ def sign_up(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     screenshot(page, "journey1-01-check-your-email")
 
-    [message] = mail.outbox  # the live server runs in this process: Django's test outbox
-    assert message.to == ["avery@example.org"]
+    # Through the outbox and its task (run by the live server after commit) to the
+    # test SMTP server.
+    [message] = smtp_server.deliveries
+    assert message.recipients == ("avery@example.org",)
     assert message.subject == "Confirm your email address"
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
     page.goto(link)
@@ -84,15 +86,16 @@ def seek_to_middle(page):
     return target
 
 
-def test_new_clinician_earns_a_certificate(page, course, live_server, settings):
+def test_new_clinician_earns_a_certificate(page, course, live_server, settings, smtp_mail):
     settings.SITE_URL = live_server.url
+    settings.READING_BEAT_SECONDS = 1  # beats a second apart, so reading takes seconds
     media_statuses = []
     page.on(
         "response",
         lambda r: "/media/" in r.url and media_statuses.append((r.status, r.request.headers)),
     )
 
-    sign_up(page)
+    sign_up(page, smtp_mail)
     learner = User.objects.get(email="avery@example.org")
     assert (learner.full_name, learner.license_number) == (NAME, LICENSE)
 
@@ -105,16 +108,17 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings):
     expect(page.get_by_text(f"You are enrolled in {COURSE_TITLE}")).to_be_visible()
     screenshot(page, "journey1-03-course-enrolled")
 
-    # Read Section 1 and listen: seeking to the middle needs HTTP Range.
+    # Read Section 1 and listen: seeking to the middle needs HTTP Range. The page's
+    # beats count the time on it, and the section counts as read after 6 s.
     page.get_by_role("link", name="Start reading").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("What the alliance is")
     seek_to_middle(page)
     assert any(status == 206 for status, _ in media_statuses), media_statuses
+    expect(page.get_by_text("You have read this section.")).to_be_visible(timeout=20_000)
     screenshot(page, "journey1-04-section")
     on_a_phone(page, "journey1-04-section-phone")
-    page.get_by_role("link", name="Section 2").last.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Repairing ruptures")
-    page.get_by_role("link", name="Back to the course").click()
+    page.get_by_role("link", name=COURSE_TITLE).first.click()
+    expect(page.get_by_text("1 of 2 sections read")).to_be_visible()
 
     # First attempt: two wrong of four is 50%, one wrong too many for the 75% pass mark.
     page.get_by_role("link", name="Open the answer booklet").click()
@@ -129,6 +133,24 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings):
     expect(page.get_by_text("4 of 4 answered")).to_be_visible()
     screenshot(page, "journey1-05-booklet-draft")
     on_a_phone(page, "journey1-05-booklet-draft-phone")
+
+    # Section 2 is not read yet: the booklet says so, and submitting is refused.
+    expect(page.locator("#submit-missing")).to_contain_text("Section 2: Repairing ruptures")
+    page.get_by_role("button", name="Submit answers for grading").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not ready to submit yet")
+    missing = page.locator("#submit-missing li")
+    expect(missing).to_have_count(1)
+    expect(missing).to_have_text("Section 2: Repairing ruptures")
+    screenshot(page, "journey1-05b-submit-refused")
+    assert not Attempt.objects.filter(state="graded").exists()
+    missing.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Repairing ruptures")
+    expect(page.get_by_text("You have read this section.")).to_be_visible(timeout=20_000)
+    page.get_by_role("link", name="Back to the course").click()
+    page.get_by_role("link", name="Continue the answer booklet").click()
+    for number, text in first.items():  # kept while the submit was refused
+        expect(page.locator(f"#question-{number}").get_by_label(text, exact=True)).to_be_checked()
+    expect(page.locator("#submit-missing")).to_have_count(0)
 
     page.get_by_role("button", name="Submit answers for grading").click()
     expect(page.get_by_role("heading", name="Not passed")).to_be_visible()
@@ -168,8 +190,16 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings):
     expect(page.get_by_role("link", name=re.compile(r"Certificate \(PDF\)"))).to_have_count(0)
     page.go_back()
 
+    # The time the beats measured reached the server; as if the reading had taken 42
+    # minutes, the evaluation starts from that figure.
+    enrollment = Enrollment.objects.get(learner=learner)
+    assert enrollment.tracked_seconds >= 7  # 6 s on Section 1 and 1 s on Section 2
+    Enrollment.objects.filter(pk=enrollment.pk).update(tracked_seconds=42 * 60)
     page.get_by_role("link", name="Fill in the course evaluation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Course evaluation")
+    expect(page.get_by_text("We measured 42 minutes")).to_be_visible()
+    minutes = page.get_by_label("Time you actually spent on this course (minutes)")
+    expect(minutes).to_have_value("42")
     statements = page.locator(".likert")
     for i in range(statements.count()):
         statements.nth(i).get_by_label("Agree", exact=True).check()
@@ -178,6 +208,8 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings):
     screenshot(page, "journey1-08-evaluation")
     page.get_by_role("button", name="Submit evaluation").click()
     expect(page.get_by_text("Your certificate is ready.")).to_be_visible()
+    evaluation = EvaluationResponse.objects.get(enrollment=enrollment)
+    assert (evaluation.tracked_minutes, evaluation.minutes_spent) == (42, 150)
 
     # Download the certificate and read it.
     certificate = Certificate.objects.get(enrollment__learner=learner)
@@ -199,7 +231,10 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings):
     expect(page.locator(".verify-status")).to_contain_text("Valid")
     expect(page.locator(".verify-details")).to_contain_text(NAME)
     screenshot(page, "journey1-09-verified")
-    assert page.console_errors == []
+    # The one 4xx on purpose: the submit refused while Section 2 was unread.
+    assert page.console_errors == [
+        "Failed to load resource: the server responded with a status of 409 (Conflict)"
+    ]
 
 
 def test_board_clerk_verifies_a_code_on_a_phone(phone_page):

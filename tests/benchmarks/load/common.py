@@ -19,7 +19,6 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[3]
-BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 
 
@@ -89,12 +88,12 @@ def production_env(
     return env
 
 
-def manage(env: dict, *args: str) -> float:
+def manage(env: dict, *args: str, root: Path = ROOT, python: str = sys.executable) -> float:
     """Run manage.py with this environment; return the seconds it took."""
     started = time.perf_counter()
     subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        [python, "manage.py", *args],
+        cwd=root,
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -115,18 +114,28 @@ def free_ports(n: int) -> list[int]:
 
 
 class AppServer:
-    """One gunicorn instance with the production config, logging to a file."""
+    """One gunicorn instance with the production config, logging to a file; by default
+    this checkout's app with this Python."""
 
-    def __init__(self, *, port: int, env: dict, workers: int, log: Path):
-        self.port, self.log = port, log
+    def __init__(
+        self,
+        *,
+        port: int,
+        env: dict,
+        workers: int,
+        log: Path,
+        root: Path = ROOT,
+        python: str = sys.executable,
+    ):
+        self.port, self.log, self.root, self.python = port, log, root, python
         self.env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_WORKERS": str(workers)}
         self.process = None
 
     def start(self) -> "AppServer":
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "-c", "ceapp/gunicorn.conf.py"],
-            cwd=ROOT,
+            [self.python, "-m", "gunicorn", "-c", "ceapp/gunicorn.conf.py"],
+            cwd=self.root,
             env=self.env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,

@@ -1,29 +1,29 @@
 """Load benchmark: the app under gunicorn on PostgreSQL, driven by wrk on loopback.
 
-    .venv/bin/python -m tests.benchmarks.load.run --size small   # about 5 minutes
-    .venv/bin/python -m tests.benchmarks.load.run --size large   # about 7 minutes
-    .venv/bin/python -m tests.benchmarks.load.run --size both --duration 10
+    .venv/bin/python -m tests.benchmarks.load.run --size small
+    .venv/bin/python -m tests.benchmarks.load.run --size both --redis redis://127.0.0.1:6379/7
+    .venv/bin/python -m tests.benchmarks.load.run --size both --compare /tmp/old
 
 For each size it creates a throwaway database (dropped at the end), migrates it,
 seeds it with the COPY seeder (tests/benchmarks/load/seed.py), collects static files,
-starts one gunicorn app server with the production settings and config (DEBUG off,
-persistent connections, sync workers, 2 x cores + 1 of them) and warms every row up
-(GET rows with one pass over all their requests, so both sizes run warm).
-Then each row runs twice for --duration seconds: wrk on 50 connections flat out (the
-throughput, and latency at saturation), then 50 paced clients, each pausing a random
-0 to 2 x --think ms before every request like a person reading (the latency 50
-concurrent clients see). It
-prints throughput, latency percentiles, CPU per request and failures per row, every
-row's throughput as a ratio of the trivial view (/healthz, through the same server
-and middleware), and the targets met or not. docs/PERFORMANCE.md explains the columns.
-The section page's target is judged from --pairs short runs of it and the trivial view
-taken in turn, since the machine's speed drifts between rows measured minutes apart.
+starts a gunicorn app server with the production settings and config (DEBUG off,
+persistent connections, sync workers, 2 x cores + 1 of them) and warms every row up.
+Then each row runs for --duration seconds twice: wrk on 50 connections flat out (the
+throughput, the latency at saturation and the CPU per request), then 50 paced clients,
+each pausing a random 0 to 2 x --think ms before every request like a person reading
+(the latency 50 concurrent clients see). It prints a table per size and the budgets
+met or not; docs/PERFORMANCE.md explains the columns and the budgets.
+
+--compare PATH measures another checkout of the app too (`git worktree add /tmp/old
+REV`), on the same database and Redis: both app servers run side by side and each row
+is measured on one and then the other, alternating which goes first, so drift in the
+machine's speed hits both alike. The other tree runs with its own .venv if it has one.
 
 One row is not a page of the app: a logged-in no-op (tests/benchmarks/load/urls.py,
-served only here) loads the session and the user and returns. It is the floor under
-every learner page. With --redis URL the app server runs as with REDIS_URL in
-production: a shared Redis cache and cached_db sessions (without it, database
-sessions and a cache per worker process).
+served only here) loads the session and the user and returns, the floor under every
+learner page. With --redis URL the app servers run as with REDIS_URL in production: a
+shared Redis cache and cached_db sessions (without it, database sessions and a cache per
+worker process).
 
 Needs wrk (Debian/Ubuntu: `apt-get install -y wrk`) and a PostgreSQL server whose
 user may create databases (DATABASE_URL's server, else postgres@127.0.0.1:5432).
@@ -39,12 +39,12 @@ import resource
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -53,9 +53,10 @@ from tests.benchmarks.load import common
 
 LUA = Path(__file__).with_name("requests.lua")
 UNIT = "\x1f"
-LEARNER_P99_MS = 100
-SECTION_RATIO = 0.5
-SIZE_RATIO = 1.5
+# The budgets.
+LEARNER_P99_MS = 100  # paced p99 of a learner page at 50 clients
+CPU_RISE = 1.15  # a learner page's CPU per request against the --compare tree
+SIZE_RATIO = 1.5  # a row's CPU per request, large against small
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,17 @@ class Row:
     key: str
     label: str
     expected: int  # the one status every response must have
-    learner_page: bool  # held to the p99 target
+    learner_page: bool  # held to the budgets
 
 
 ROWS = [
     Row("trivial", "Trivial view (/healthz)", 200, False),
     # Not a page of the app: what any logged-in page costs before it does anything.
     Row("authenticated", "Logged-in no-op (session + user)", 200, False),
+    Row("catalog", "Catalog (a visitor's first page)", 200, True),
     Row("section", "Section page", 200, True),
+    # What an open section costs while it is read: one beat every 15 s per reader.
+    Row("beat", "Reading beat (POST)", 200, True),
     Row("booklet", "Answer booklet", 200, True),
     Row("draft", "Draft save (autosave POST)", 200, True),
     Row("submit", "Submit and grade (POST)", 302, True),
@@ -93,7 +97,7 @@ class Result:
     max_ms: float
     failures: int
     detail: str = ""
-    ratio: float = 0.0
+    tree: str = "this"
     app_cpu_ms: float = 0.0  # gunicorn CPU per request
     db_cpu_ms: float = 0.0  # PostgreSQL backends' CPU per request
     wrk_cores: float = 0.0  # the load generator's CPU, in cores
@@ -105,14 +109,6 @@ class Result:
     paced_p99_ms: float = 0.0
     paced_failures: int = 0
     graded: int = 0  # submit row: attempts graded, counted in the database
-
-    @property
-    def capacity(self) -> float:
-        """Requests per second the CPUs could serve if nothing else ran on the machine:
-        all cores divided by the CPU one request costs (app, database and wrk)."""
-        wrk_ms = self.wrk_cores * 1000 / self.rps if self.rps else 0.0
-        cost = self.app_cpu_ms + self.db_cpu_ms + wrk_ms
-        return (os.cpu_count() or 1) * 1000 / cost if cost else 0.0
 
 
 def redis_flush(url: str | None) -> None:
@@ -153,8 +149,21 @@ def build_requests(seeded, port: int) -> dict[str, list[tuple]]:
             ("GET", "/bench/authenticated", H(port, session=session), "")
             for session, *_ in seeded.sections
         ],
+        "catalog": [("GET", "/", H(port), "")],
         "section": [
             ("GET", f"/courses/{slug}/sections/{number}/", H(port, session=session), "")
+            for session, slug, number in seeded.sections
+        ],
+        "beat": [
+            (
+                "POST",
+                f"/courses/{slug}/sections/{number}/beat/",
+                {
+                    **H(port, session=session, post=True),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                urlencode([("csrfmiddlewaretoken", csrf)]),
+            )
             for session, slug, number in seeded.sections
         ],
         "booklet": [
@@ -251,12 +260,12 @@ def wrk(port: int, path: Path, expected: int, *, duration: float, connections: i
     return json.loads(match.group(1))
 
 
-def warm_every_request(args, row: Row, requests) -> None:
+def warm_every_request(port: int, args, row: Row, requests) -> None:
     """Send each of a GET row's requests once, so the row is measured in the steady
     state on either size: the small set's 50 certificates are all in the cache after
     a short warm-up, the large set's 2,000 only after a pass like this one."""
     raw = paced_run(
-        args.port,
+        port,
         requests,
         row.expected,
         duration=600,
@@ -266,7 +275,7 @@ def warm_every_request(args, row: Row, requests) -> None:
     )
     if raw["unexpected_status"] or raw["connect"]:
         raise SystemExit(f"{row.label}: the warm-up pass failed: {raw}")
-    settle(args.port)
+    settle(port)
 
 
 def settle(port: int) -> None:
@@ -409,7 +418,7 @@ def measure(row: Row, requests, args, server, stem: Path, *, paced=False) -> tup
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     if paced:
         raw = paced_run(
-            args.port,
+            server.port,
             requests,
             row.expected,
             duration=args.duration,
@@ -421,11 +430,11 @@ def measure(row: Row, requests, args, server, stem: Path, *, paced=False) -> tup
         path = stem.with_suffix(".tsv")
         write_requests(path, requests)
         raw = wrk(
-            args.port, path, row.expected, duration=args.duration, connections=args.connections
+            server.port, path, row.expected, duration=args.duration, connections=args.connections
         )
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy = common.machine_busy_seconds() - busy_before
-    settle(args.port)
+    settle(server.port)
     app_used = common.app_cpu_seconds(server.process.pid) - app_before
     db_after = common.database_cpu(args.database)
     db_used = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items())
@@ -445,31 +454,6 @@ def measure(row: Row, requests, args, server, stem: Path, *, paced=False) -> tup
         )
     sent = raw.get("sent", raw["requests"] + args.connections)  # wrk: at most one in flight
     return result, min(len(requests), sent)
-
-
-def paired_section_ratio(args, requests, work: Path) -> list[float]:
-    """The section page's throughput over the trivial view's, from short wrk runs of the
-    two taken in turn (ABBA), one ratio per pair.
-
-    These machines' speed drifts by half within minutes, so two rows measured a minute
-    apart give a ratio that says as much about the drift as about the page. Alternating
-    short runs of the two cancels that."""
-    paths = {key: work / f"pair-{key}.tsv" for key in ("trivial", "section")}
-    for key, path in paths.items():
-        write_requests(path, requests[key])
-    ratios = []
-    for pair in range(args.pairs):
-        rates = {}
-        for key in ("trivial", "section") if pair % 2 == 0 else ("section", "trivial"):
-            raw = wrk(
-                args.port, paths[key], 200, duration=args.pair_seconds, connections=args.connections
-            )
-            settle(args.port)
-            if raw["unexpected_status"] or raw["connect"] or raw["read"] or raw["timeout"]:
-                raise SystemExit(f"the paired {key} run had failures: {raw}")
-            rates[key] = raw["requests"] / (raw["duration_us"] / 1e6)
-        ratios.append(rates["section"] / rates["trivial"])
-    return ratios
 
 
 def check_submit(result: Result, sent, connections: int) -> None:
@@ -495,19 +479,29 @@ def attempt_of(request) -> int:
     return int(match.group(1)) if match else 0
 
 
-def run_size(size_name: str, args, work: Path, env_base: dict) -> tuple[list[Result], dict]:
-    """Seed one size, start the app server, measure every row; then drop the database."""
+@dataclass(frozen=True)
+class Tree:
+    """A checkout of the app that gets its own app server: this one, or --compare's."""
+
+    label: str
+    root: Path
+    python: str
+
+
+def run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dict):
+    """Seed one size, start an app server per tree, measure every row; then drop the
+    database."""
     from django.db import connection
 
     try:
-        return _run_size(size_name, args, work, env_base)
+        return _run_size(size_name, args, work, trees, env_base)
     finally:
         if not args.keep:
             connection.close()
             common.database_drop(args.database)
 
 
-def _run_size(size_name: str, args, work: Path, env_base: dict) -> tuple[list[Result], dict]:
+def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dict):
     from django.db import connection
 
     from tests.benchmarks.load.seed import SIZES, seed
@@ -517,153 +511,191 @@ def _run_size(size_name: str, args, work: Path, env_base: dict) -> tuple[list[Re
     common.database_create(args.database)
     migrate_s = common.manage(env_base, "migrate", "--noinput")
     print(f"  migrated in {migrate_s:.1f}s", flush=True)
-    # Enough fresh attempts for the saturated and the paced submit runs.
-    submitters = args.submitters or 1000 + int(400 * args.duration)
+    # Enough fresh attempts for each tree's saturated and paced submit runs.
+    submitters = args.submitters or (1000 + int(400 * args.duration)) * len(trees)
     seeded = seed(SIZES[size_name], submitters=submitters, pool=args.pool)
     connection.close()
     print(f"  seeded in {seeded.seconds:.1f}s: {seeded.counts}", flush=True)
-    info = {"seed_seconds": round(seeded.seconds, 1), "migrate_seconds": round(migrate_s, 1)}
-    info["counts"] = seeded.counts
-
-    log = work / f"gunicorn-{size_name}.log"
-    env = dict(env_base)
-    if args.workers:
-        env["GUNICORN_WORKERS"] = str(args.workers)
+    info = {
+        "seed_seconds": round(seeded.seconds, 1),
+        "migrate_seconds": round(migrate_s, 1),
+        "counts": seeded.counts,
+        "load_average_before": os.getloadavg(),
+    }
     workers = args.workers or (os.cpu_count() or 1) * 2 + 1
     info["workers"] = workers
-    server = common.AppServer(port=args.port, env=env, workers=workers, log=log)
-    results = []
-    with server:
-        requests = build_requests(seeded, args.port)
-        # The submit row grades fresh attempts: one for the preflight, some to warm up,
-        # the rest measured, each used once.
-        submit = requests["submit"]
-        warm_submit, requests["submit"] = submit[1:301], submit[301:]
-        rows = [row for row in ROWS if row.key in args.rows]
-        for row in rows:
-            preflight(args.port, row, submit if row.key == "submit" else requests[row.key])
-        print(f"  preflight passed; warming up for {args.warmup}s per row", flush=True)
-        for row in rows:
-            path = work / f"{size_name}-{row.key}-warm.tsv"
-            write_requests(path, warm_submit if row.key == "submit" else requests[row.key])
-            wrk(args.port, path, row.expected, duration=args.warmup, connections=args.connections)
-            settle(args.port)
-            if all(method == "GET" for method, *_ in requests[row.key]):
-                warm_every_request(args, row, requests[row.key])
-        for row in rows:
-            pending = requests[row.key]
-            result, sent = measure(row, pending, args, server, work / f"{size_name}-{row.key}")
-            if row.key == "submit":
-                check_submit(result, pending[:sent], args.connections)
-                pending = pending[sent:]
-            if args.think:
-                paced, sent = measure(
-                    row, pending, args, server, work / f"{size_name}-{row.key}-paced", paced=True
-                )
-                if row.key == "submit":
-                    check_submit(paced, pending[:sent], args.connections)
-                result.paced_rps = paced.rps
-                result.paced_p50_ms = paced.p50_ms
-                result.paced_p95_ms = paced.p95_ms
-                result.paced_p99_ms = paced.p99_ms
-                result.paced_failures = paced.failures
-                if paced.detail:
-                    result.detail = ", ".join(
-                        filter(None, [result.detail, f"paced: {paced.detail}"])
-                    )
-            results.append(result)
-            print(
-                f"  {row.label:<28} {result.rps:8.1f} req/s  p50 {result.p50_ms:6.1f}  "
-                f"p95 {result.p95_ms:6.1f}  p99 {result.p99_ms:6.1f} ms  "
-                f"CPU app {result.app_cpu_ms:.1f} db {result.db_cpu_ms:.1f} ms/req  "
-                f"wrk {result.wrk_cores:.2f} others {result.other_cores:.2f} cores  "
-                f"failures {result.failures} {result.detail}",
-                flush=True,
+    servers, requests = {}, {}
+    rows = [row for row in ROWS if row.key in args.rows]
+    with ExitStack() as stack:
+        for n, tree in enumerate(trees):
+            port = args.port + n
+            env = {**tree_env(tree, work, env_base), "GUNICORN_WORKERS": str(workers)}
+            server = common.AppServer(
+                port=port,
+                env=env,
+                workers=workers,
+                log=work / f"gunicorn-{size_name}-{tree.label}.log",
+                root=tree.root,
+                python=tree.python,
             )
-            if args.think:
-                print(
-                    f"  {'  paced, ' + str(args.think) + ' ms think':<28} {result.paced_rps:8.1f} "
-                    f"req/s  p50 {result.paced_p50_ms:6.1f}  p95 {result.paced_p95_ms:6.1f}  "
-                    f"p99 {result.paced_p99_ms:6.1f} ms  failures {result.paced_failures}",
-                    flush=True,
-                )
-        if args.pairs and {"trivial", "section"} <= args.rows:
-            info["paired_section_ratios"] = paired_section_ratio(args, requests, work)
-    errors = common.server_errors(log)
+            servers[tree.label] = stack.enter_context(server)
+            built = build_requests(seeded, port)
+            # The submit row grades fresh attempts, each once: this tree's share, one for
+            # the preflight, some to warm up, the rest measured.
+            built["submit"] = built["submit"][n :: len(trees)]
+            requests[tree.label] = built
+        serves = {}  # per tree, the rows it serves: the old code may not have every page
+        for tree in trees:
+            port, built = servers[tree.label].port, requests[tree.label]
+            submit = built["submit"]
+            warm_submit, built["submit"] = submit[1:301], submit[301:]
+            serves[tree.label] = []
+            for row in rows:
+                try:
+                    preflight(port, row, submit if row.key == "submit" else built[row.key])
+                except SystemExit as refusal:
+                    if tree.label != "old":
+                        raise
+                    print(f"  old: not measured, {refusal}", flush=True)
+                else:
+                    serves[tree.label].append(row)
+            print(f"  {tree.label}: preflight passed; warming up", flush=True)
+            for row in serves[tree.label]:
+                path = work / f"{size_name}-{tree.label}-{row.key}-warm.tsv"
+                write_requests(path, warm_submit if row.key == "submit" else built[row.key])
+                wrk(port, path, row.expected, duration=args.warmup, connections=args.connections)
+                settle(port)
+                if all(method == "GET" for method, *_ in built[row.key]):
+                    warm_every_request(port, args, row, built[row.key])
+        results = []
+        for n, row in enumerate(rows):
+            for tree in trees if n % 2 == 0 else trees[::-1]:
+                if row not in serves[tree.label]:
+                    continue
+                server = servers[tree.label]
+                result = measure_row(row, requests[tree.label], args, server, work, size_name)
+                result.tree = tree.label
+                results.append(result)
+    errors = []
+    for tree in trees:
+        errors += common.server_errors(work / f"gunicorn-{size_name}-{tree.label}.log")
     info["server_errors"] = len(errors)
+    info["load_average_after"] = os.getloadavg()
     for line in errors[:5]:
         print(f"  server error: {line}")
-    trivial = next((r for r in results if r.key == "trivial"), None)
-    for result in results:
-        result.ratio = result.rps / trivial.rps if trivial else 0.0
     return results, info
+
+
+def side_by_side_settings(label: str, work: Path) -> str:
+    """A settings module for one of two trees sharing a database and Redis: its own
+    cache key prefix, so neither reads what the other's code cached, and Django's
+    ModelBackend last, so the seeded sessions name a backend both trees have."""
+    module = f"bench_settings_{label}"
+    (work / f"{module}.py").write_text(
+        "from tests.benchmarks.load.settings import *  # noqa: F403\n"
+        "CACHES = {  # noqa: F405\n"
+        f"    k: {{**v, 'KEY_PREFIX': '{label}-' + v.get('KEY_PREFIX', '')}}\n"
+        "    for k, v in CACHES.items()  # noqa: F405\n"
+        "}\n"
+        "AUTHENTICATION_BACKENDS = [  # noqa: F405\n"
+        "    *AUTHENTICATION_BACKENDS,  # noqa: F405\n"
+        "    'django.contrib.auth.backends.ModelBackend',\n"
+        "]\n"
+    )
+    return module
+
+
+def tree_env(tree: Tree, work: Path, env_base: dict) -> dict:
+    """The app server's environment, with its own static files."""
+    env = {**env_base, "STATIC_ROOT": str(work / f"static-{tree.label}")}
+    if tree.label != "this":
+        module = side_by_side_settings(tree.label, work)
+        env.update(DJANGO_SETTINGS_MODULE=module, PYTHONPATH=str(work))
+    common.manage(env, "collectstatic", "--noinput", root=tree.root, python=tree.python)
+    return env
+
+
+def measure_row(row: Row, requests, args, server, work: Path, size_name: str) -> Result:
+    """A row flat out, then paced; the submit row grades each attempt once across both."""
+    stem = work / f"{size_name}-{server.port}-{row.key}"
+    pending = requests[row.key]
+    result, sent = measure(row, pending, args, server, stem)
+    if row.key == "submit":
+        check_submit(result, pending[:sent], args.connections)
+        pending = pending[sent:]
+        requests[row.key] = pending
+    if args.think and server.root == common.ROOT:  # the budget holds this code; saves time
+        paced, sent = measure(
+            row, pending, args, server, stem.with_name(stem.name + "-paced"), paced=True
+        )
+        if row.key == "submit":
+            check_submit(paced, pending[:sent], args.connections)
+            requests[row.key] = pending[sent:]
+        result.paced_rps = paced.rps
+        result.paced_p50_ms = paced.p50_ms
+        result.paced_p95_ms = paced.p95_ms
+        result.paced_p99_ms = paced.p99_ms
+        result.paced_failures = paced.failures
+        if paced.detail:
+            result.detail = ", ".join(filter(None, [result.detail, f"paced: {paced.detail}"]))
+    print(
+        f"  {row.label:<34} {server.port} {result.rps:8.1f} req/s  p50 {result.p50_ms:6.1f}  "
+        f"p99 {result.p99_ms:6.1f} ms  CPU app {result.app_cpu_ms:.2f} db "
+        f"{result.db_cpu_ms:.2f} ms/req  paced p99 {result.paced_p99_ms:6.1f} ms  "
+        f"others {result.other_cores:.2f} cores  failures {result.failures} {result.detail}",
+        flush=True,
+    )
+    return result
+
+
+def cpu(result: Result) -> float:
+    return result.app_cpu_ms + result.db_cpu_ms
 
 
 def table(size_name: str, results: list[Result], think_ms: int) -> str:
     labels = {row.key: row.label for row in ROWS}
-    paced = f"p99 ms, {think_ms / 1000:g} s think" if think_ms else ""
     lines = [
         f"### {size_name}",
         "",
-        "| Row | req/s | × trivial | p50 ms | p95 ms | p99 ms | app CPU ms/req "
-        "| DB CPU ms/req | other load (cores) | req/s if alone (est.) "
-        f"| {paced + ' | ' if paced else ''}failures |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
-        f"{'---: | ' if paced else ''}--- |",
+        "| Row | code | req/s | p50 ms | p99 ms | app CPU ms/req | DB CPU ms/req "
+        f"| paced p99 ms ({think_ms / 1000:g} s think) | other load (cores) | failures |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         failures = f"{r.failures + r.paced_failures}" + (f" ({r.detail})" if r.detail else "")
         lines.append(
-            f"| {labels[r.key]} | {r.rps:,.0f} | {r.ratio:.2f} | {r.p50_ms:.1f} | "
-            f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {r.app_cpu_ms:.1f} | {r.db_cpu_ms:.1f} | "
-            f"{r.other_cores:.2f} | {r.capacity:,.0f} | "
-            f"{f'{r.paced_p99_ms:.1f} | ' if paced else ''}{failures} |"
+            f"| {labels[r.key]} | {r.tree} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
+            f"| {r.app_cpu_ms:.2f} | {r.db_cpu_ms:.2f} "
+            f"| {f'{r.paced_p99_ms:.1f}' if r.tree != 'old' and think_ms else '-'} "
+            f"| {r.other_cores:.2f} | {failures} |"
         )
     return "\n".join(lines)
 
 
-def targets(
-    by_size: dict[str, list[Result]], think_ms: int, infos: dict[str, dict]
-) -> list[tuple[str, bool | None]]:
-    """(What was measured, met or not; None for a note.)"""
+def targets(by_size: dict[str, list[Result]], think_ms: int) -> list[tuple[str, bool | None]]:
+    """(What was measured, budget met or not; None for a note.) The budgets hold this
+    tree; --compare's tree is the reference."""
     verdicts = []
-    labels = {row.key: row for row in ROWS}
+    rows = {row.key: row for row in ROWS}
+    mine = {
+        size: {r.key: r for r in results if r.tree in ("this", "new")}
+        for size, results in by_size.items()
+    }
     for size_name, results in by_size.items():
-        by_key = {r.key: r for r in results}
-        pairs = infos[size_name].get("paired_section_ratios")
-        if pairs:
-            ratio = statistics.median(pairs)
-            each = ", ".join(f"{r:.2f}" for r in pairs)
-            verdicts.append(
-                (
-                    f"{size_name}: section page at {ratio:.0%} of the trivial view, median of "
-                    f"{len(pairs)} alternating pairs ({each}) (>= 50%)",
-                    ratio >= SECTION_RATIO,
+        old = {r.key: r for r in results if r.tree == "old"}
+        for key, r in mine[size_name].items():
+            row = rows[key]
+            if key in old:
+                rise = cpu(r) / max(cpu(old[key]), 1e-9)
+                text = f"{size_name}: {row.label} CPU per request ×{rise:.2f} of the old code's"
+                verdicts.append(
+                    (text + " (<= ×1.15)", rise <= CPU_RISE) if row.learner_page else (text, None)
                 )
-            )
-        elif "section" in by_key and "trivial" in by_key:
-            ratio = by_key["section"].ratio
-            verdicts.append(
-                (
-                    f"{size_name}: section page at {ratio:.0%} of the trivial view (>= 50%)",
-                    ratio >= SECTION_RATIO,
-                )
-            )
-        for r in results:
-            if not labels[r.key].learner_page:
-                continue
-            verdicts.append(
-                (
-                    f"{size_name}: {labels[r.key].label} p99 {r.p99_ms:.0f} ms with 50 "
-                    "connections flat out (< 100 ms)",
-                    r.p99_ms < LEARNER_P99_MS,
-                )
-            )
-            if think_ms:
+            if row.learner_page and think_ms:
                 verdicts.append(
                     (
-                        f"{size_name}: {labels[r.key].label} p99 {r.paced_p99_ms:.0f} ms with 50 "
-                        f"clients pausing {think_ms} ms (< 100 ms)",
+                        f"{size_name}: {row.label} paced p99 {r.paced_p99_ms:.0f} ms with 50 "
+                        f"clients (< {LEARNER_P99_MS} ms)",
                         r.paced_p99_ms < LEARNER_P99_MS,
                     )
                 )
@@ -673,33 +705,18 @@ def targets(
                 all(r.failures == 0 and r.paced_failures == 0 for r in results),
             )
         )
-    if {"small", "large"} <= by_size.keys():
-        small = {r.key: r for r in by_size["small"]}
-        large = {r.key: r for r in by_size["large"]}
-        # The sizes run minutes apart on a shared machine whose speed drifts (the
-        # trivial view, which reads no data, has moved by half between them), so each
-        # row is compared through its ratio to its own size's trivial view.
-        relative = "trivial" in small and "trivial" in large
-        for r in by_size["large"]:
-            s = small.get(r.key)
-            if not s or (relative and r.key == "trivial"):
-                continue
-            raw = s.rps / r.rps
-            slower = s.ratio / r.ratio if relative else raw
-            cpu = (r.app_cpu_ms + r.db_cpu_ms) / max(s.app_cpu_ms + s.db_cpu_ms, 1e-9)
-            verdicts.append(
-                (
-                    f"large vs small, {labels[r.key].label}: "
-                    + (f"÷{slower:.2f} against each size's trivial view, " if relative else "")
-                    + f"throughput ÷{raw:.2f}, CPU per request ×{cpu:.2f} (within 1.5×)",
-                    slower <= SIZE_RATIO,
+    if {"small", "large"} <= mine.keys():
+        for key, r in mine["large"].items():
+            s = mine["small"].get(key)
+            if s:
+                ratio = cpu(r) / max(cpu(s), 1e-9)
+                verdicts.append(
+                    (
+                        f"large vs small, {rows[key].label}: CPU per request ×{ratio:.2f} "
+                        f"(<= ×{SIZE_RATIO})",
+                        ratio <= SIZE_RATIO,
+                    )
                 )
-            )
-        if relative:
-            drift = small["trivial"].rps / large["trivial"].rps
-            verdicts.append(
-                (f"the trivial view itself: throughput ÷{drift:.2f} from small to large", None)
-            )
     return verdicts
 
 
@@ -715,37 +732,37 @@ def main(argv=None) -> int:
         default=1000,
         help="mean ms a paced client pauses before each request (0: no paced pass)",
     )
-    parser.add_argument(
-        "--pairs",
-        type=int,
-        default=4,
-        help="alternating trivial/section runs that judge the section target (0: none)",
-    )
-    parser.add_argument("--pair-seconds", type=float, default=3, help="seconds per paired run")
     parser.add_argument("--workers", type=int, default=0, help="default: gunicorn.conf.py's")
-    parser.add_argument("--port", type=int, default=8181)
+    parser.add_argument("--port", type=int, default=8181, help="and the next one with --compare")
     parser.add_argument("--database", default="ceapp_load", help="created and dropped")
     parser.add_argument("--pool", type=int, default=1000, help="logged-in learners per shape")
     parser.add_argument("--submitters", type=int, default=0, help="fresh attempts to grade")
     parser.add_argument("--rows", default=",".join(row.key for row in ROWS))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="PATH",
+        help="another checkout of the app, measured side by side as 'old' (this one: 'new'), "
+        "without the paced runs",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="extra environment for the app server, e.g. GUNICORN_MAX_REQUESTS=0",
+        help="extra environment for the app servers, e.g. GUNICORN_MAX_REQUESTS=0",
     )
     parser.add_argument(
         "--redis",
         metavar="URL",
-        help="give the app server this REDIS_URL (shared cache, cached_db sessions); "
+        help="give the app servers this REDIS_URL (shared cache, cached_db sessions); "
         "its database is flushed before and after, e.g. redis://127.0.0.1:6379/7",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     args.rows = set(args.rows.split(","))
-    # A timeout's SIGTERM unwinds like an error: the app server stops, the database goes.
+    # A timeout's SIGTERM unwinds like an error: the app servers stop, the database goes.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if not shutil.which("wrk"):
         print("wrk is not installed. On Debian/Ubuntu: apt-get install -y wrk", file=sys.stderr)
@@ -764,20 +781,29 @@ def main(argv=None) -> int:
     env.update(item.split("=", 1) for item in args.set)
     # This process seeds the sessions, so it signs them with the app servers' key.
     os.environ.update(env)
+    if args.compare:  # and it names the backend both trees have (side_by_side_settings)
+        os.environ["DJANGO_SETTINGS_MODULE"] = side_by_side_settings("new", work)
+        sys.path.insert(0, str(work))
     import django
 
     django.setup()
+    trees = [Tree("this", common.ROOT, sys.executable)]
+    if args.compare:
+        other = args.compare.resolve()
+        python = other / ".venv" / "bin" / "python"
+        trees = [
+            Tree("old", other, str(python) if python.exists() else sys.executable),
+            Tree("new", common.ROOT, sys.executable),
+        ]
     machine = common.machine()
-    print(f"machine: {machine}", flush=True)
-    static_s = common.manage(env, "collectstatic", "--noinput")
-    print(f"collected static files in {static_s:.1f}s", flush=True)
+    print(f"machine: {machine}, load average {os.getloadavg()}", flush=True)
 
     sizes = ["small", "large"] if args.size == "both" else [args.size]
     by_size, infos = {}, {}
     try:
         for size_name in sizes:
             redis_flush(args.redis)  # each size starts with a cold shared cache
-            by_size[size_name], infos[size_name] = run_size(size_name, args, work, env)
+            by_size[size_name], infos[size_name] = run_size(size_name, args, work, trees, env)
     finally:
         redis_flush(args.redis)
 
@@ -789,13 +815,17 @@ def main(argv=None) -> int:
         f"{machine['cpus']} CPUs "
         f"({machine['cpu']}), {machine['memory_gib']} GiB, PostgreSQL {machine['postgresql']}"
     )
+    if args.compare:
+        print(f"old: {trees[0].root}; new: {trees[1].root}")
     for size_name in sizes:
         print()
         print(table(size_name, by_size[size_name], args.think))
         info = infos[size_name]
+        before, after = info["load_average_before"], info["load_average_after"]
         print(
             f"\nseed {info['seed_seconds']}s, migrate {info['migrate_seconds']}s, "
-            f"5xx/errors in the server log: {info['server_errors']}"
+            f"5xx/errors in the server logs: {info['server_errors']}; load average "
+            f"{before[0]:.1f} before, {after[0]:.1f} after"
         )
     others = [r.other_cores for results in by_size.values() for r in results]
     if others and sum(others) / len(others) > 0.25:
@@ -804,8 +834,8 @@ def main(argv=None) -> int:
             f"{machine['cpus']} cores on average during the rows, so throughput and latency "
             "are lower than the app alone would give; CPU per request is the comparable figure."
         )
-    verdicts = targets(by_size, args.think, infos)
-    print("\nTargets:")
+    verdicts = targets(by_size, args.think)
+    print("\nBudgets:")
     for text, met in verdicts:
         print(f"  [{'note' if met is None else 'met' if met else 'NOT met'}] {text}")
     if args.json:
@@ -818,16 +848,10 @@ def main(argv=None) -> int:
                         for k, v in vars(args).items()
                     },
                     "sizes": {
-                        name: {
-                            "results": [
-                                {**asdict(r), "capacity": round(r.capacity, 1)}
-                                for r in by_size[name]
-                            ],
-                            **infos[name],
-                        }
+                        name: {"results": [asdict(r) for r in by_size[name]], **infos[name]}
                         for name in sizes
                     },
-                    "targets": verdicts,
+                    "budgets": verdicts,
                 },
                 indent=2,
             )

@@ -58,6 +58,7 @@ from courses.models import (
     Section,
     SectionRead,
 )
+from courses.models.content import count_words
 from courses.services.certificates import CODE_ALPHABET
 from courses.services.evaluation import evaluation_default_texts
 
@@ -294,6 +295,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "max_attempts",
                 "shuffle_choices",
                 "is_published",
+                "is_retired",
+                "completion_months",
+                "released_on",
+                "content_review_on",
+                "require_reading",
+                "reading_share",
+                "reading_rate",
+                "min_minutes",
+                "failed_result_reveals",
                 "content_version",
                 "created_at",
                 "updated_at",
@@ -311,6 +321,15 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                     None,
                     False,
                     True,
+                    False,
+                    12,
+                    None,
+                    None,
+                    True,  # the learners below have read what they submit
+                    50,
+                    200,
+                    None,
+                    "items",
                     1,
                     _stamp(now),
                     _stamp(now),
@@ -349,6 +368,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             counts,
         )
         section_lines = []
+        words = count_words(BODY)
         for c in range(C):
             for s in range(SECTIONS):
                 section_ids[(c, s + 1)] = ids[Section] + c * SECTIONS + s
@@ -363,6 +383,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                         "",
                         None,
                         2025,
+                        words,
+                        None,
                     )
                 )
         _copy(
@@ -378,6 +400,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "audio",
                 "audio_duration",
                 "reviewed_year",
+                "word_count",
+                "questions_per_attempt",
             ],
             section_lines,
             counts,
@@ -740,12 +764,26 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             Enrollment,
-            ["id", "learner_id", "course_id", "enrolled_at", "passed_at", "completed_at"],
-            enrollment_lines,
+            [
+                "id",
+                "learner_id",
+                "course_id",
+                "enrolled_at",
+                "passed_at",
+                "completed_at",
+                "last_beat_at",
+                "tracked_seconds",
+                "section_seconds",
+            ],
+            (line + "\t\\N\t0\t{}" for line in enrollment_lines),  # no time tracked yet
             counts,
         )
         _copy(
-            cursor, SectionRead, ["id", "learner_id", "section_id", "read_at"], read_lines, counts
+            cursor,
+            SectionRead,
+            ["id", "learner_id", "section_id", "read_at", "self_declared"],
+            (line + "\tf" for line in read_lines),
+            counts,
         )
         _copy(
             cursor,
@@ -766,8 +804,9 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "pass_mark",
                 "passed",
                 "booklet_record",
+                "question_ids",
             ],
-            attempt_lines,
+            (line + "\t\\N" for line in attempt_lines),  # no question pools
             counts,
         )
         say(f"{len(enrollment_lines):,} enrollments, {len(attempt_lines):,} attempts")
@@ -782,8 +821,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         _copy(
             cursor,
             EvaluationResponse,
-            ["id", "enrollment_id", "minutes_spent", "comments", "submitted_at"],
-            response_lines,
+            ["id", "enrollment_id", "minutes_spent", "comments", "submitted_at", "tracked_minutes"],
+            (line + "\t\\N" for line in response_lines),
             counts,
         )
         _copy(

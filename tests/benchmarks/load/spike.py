@@ -228,9 +228,8 @@ def _outrank_the_servers() -> None:
 
     Real learners fire from their own machines. Here the 550 client threads share two
     cores with the servers and PostgreSQL they are loading, and the work on the first
-    submissions could delay the sending of the last ones past the one-second window
-    (1,039 ms once in CI, 206-465 ms otherwise). Raising a priority needs root; without
-    it the threads run as before.
+    submissions could delay the sending of the last ones past the one-second window.
+    Raising a priority needs root; without it the threads keep their priority.
     """
     with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, 0, -10)  # on Linux: this thread only

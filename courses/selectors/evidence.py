@@ -1,0 +1,321 @@
+"""The evidence behind credit: a course's hours justified, and one certificate's record.
+
+Both are staff reads for boards and auditors; neither shows a correct answer.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from courses.models import (
+    Attempt,
+    Certificate,
+    CertificateEvent,
+    Course,
+    EvaluationRating,
+    EvaluationResponse,
+    SectionRead,
+)
+
+# Minutes a learner is given per booklet question in the study-time estimate.
+MINUTES_PER_QUESTION = Decimal("1.5")
+
+
+@dataclass(frozen=True)
+class SectionHours:
+    number: int
+    title: str
+    words: int
+    audio_minutes: Decimal
+    questions: int
+    reading_minutes: Decimal  # words at the reading rate
+
+
+@dataclass(frozen=True)
+class HoursJustification:
+    """How a course's CE hours compare with the study its content asks for."""
+
+    course: Course
+    rate: int  # words per minute
+    sections: list[SectionHours]
+    margin_percent: int
+
+    @property
+    def words(self) -> int:
+        return sum(section.words for section in self.sections)
+
+    @property
+    def audio_minutes(self) -> Decimal:
+        return sum((section.audio_minutes for section in self.sections), Decimal(0))
+
+    @property
+    def questions(self) -> int:
+        return sum(section.questions for section in self.sections)
+
+    @property
+    def reading_minutes(self) -> Decimal:
+        return sum((section.reading_minutes for section in self.sections), Decimal(0))
+
+    @property
+    def question_minutes(self) -> Decimal:
+        return self.questions * MINUTES_PER_QUESTION
+
+    @property
+    def study_minutes(self) -> Decimal:
+        """Reading (or listening, where the audio is longer) plus answering the booklet.
+
+        The audio narrates the text, so a section counts whichever of the two is longer.
+        """
+        study = sum(
+            (max(section.reading_minutes, section.audio_minutes) for section in self.sections),
+            Decimal(0),
+        )
+        return study + self.question_minutes
+
+    @property
+    def study_hours(self) -> Decimal:
+        return (self.study_minutes / 60).quantize(Decimal("0.01"))
+
+    @property
+    def hours_limit(self) -> Decimal:
+        """The most CE hours the estimate supports, with the allowed margin."""
+        return (self.study_hours * (100 + self.margin_percent) / 100).quantize(Decimal("0.01"))
+
+    @property
+    def exceeds(self) -> bool:
+        return self.course.ce_hours > self.hours_limit
+
+    def rows(self) -> list[list[str]]:
+        """The table as text, for the CSV and the PDF."""
+        rows = [
+            [
+                f"Section {s.number}: {s.title}",
+                str(s.words),
+                f"{s.reading_minutes:.1f}",
+                f"{s.audio_minutes:.1f}",
+                str(s.questions),
+            ]
+            for s in self.sections
+        ]
+        rows.append(
+            [
+                "Total",
+                str(self.words),
+                f"{self.reading_minutes:.1f}",
+                f"{self.audio_minutes:.1f}",
+                str(self.questions),
+            ]
+        )
+        return rows
+
+
+HOURS_HEADER = ["Section", "Words", "Reading minutes", "Audio minutes", "Questions"]
+
+
+def hours_justification(*, course: Course, rate: int | None = None) -> HoursJustification:
+    """The course's words, audio and questions per section, and the study they ask for.
+
+    `rate` (words a minute) defaults to the course's reading rate. One query.
+    """
+    rate = rate or course.reading_rate
+    sections = course.sections.annotate(
+        question_total=Count("questions", filter=Q(questions__is_retired=False))
+    ).order_by("number")
+    return HoursJustification(
+        course=course,
+        rate=rate,
+        margin_percent=settings.CE_HOURS_MARGIN_PERCENT,
+        sections=[
+            SectionHours(
+                number=section.number,
+                title=section.title,
+                words=section.word_count,
+                audio_minutes=(Decimal(section.audio_duration or 0) / 60).quantize(Decimal("0.1")),
+                questions=section.question_total,
+                reading_minutes=(Decimal(section.word_count) / rate).quantize(Decimal("0.1")),
+            )
+            for section in sections.only(
+                "course_id", "number", "title", "word_count", "audio_duration"
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class TimeSpent:
+    """Tracked against self-reported minutes over a course's evaluations."""
+
+    tracked: list[int]  # per evaluation that has a tracked figure
+    claimed: list[int]
+
+    @staticmethod
+    def _median(values):
+        return statistics.median(values) if values else None
+
+    @property
+    def tracked_median(self):
+        return self._median(self.tracked)
+
+    @property
+    def claimed_median(self):
+        return self._median(self.claimed)
+
+    def distribution(self, *, bands=(30, 60, 120, 240)) -> list[tuple[str, int, int]]:
+        """(band, tracked count, claimed count) for minute bands, e.g. '30–59 min'."""
+        edges = [0, *bands]
+        labels = [f"{low}–{high - 1} min" for low, high in zip(edges, edges[1:], strict=False)]
+        labels.append(f"{bands[-1]}+ min")
+
+        def band(minutes):
+            return sum(minutes >= edge for edge in bands)
+
+        tracked = [0] * len(labels)
+        claimed = [0] * len(labels)
+        for minutes in self.tracked:
+            tracked[band(minutes)] += 1
+        for minutes in self.claimed:
+            claimed[band(minutes)] += 1
+        return list(zip(labels, tracked, claimed, strict=True))
+
+
+def course_time_spent(*, course: Course) -> TimeSpent:
+    """Every evaluation's tracked and claimed minutes for the course. One query."""
+    rows = EvaluationResponse.objects.filter(enrollment__course=course).values_list(
+        "tracked_minutes", "minutes_spent"
+    )
+    rows = list(rows)
+    return TimeSpent(
+        tracked=sorted(t for t, _ in rows if t is not None), claimed=sorted(c for _, c in rows)
+    )
+
+
+@dataclass(frozen=True)
+class SectionEvidence:
+    number: int
+    title: str
+    read_at: datetime | None
+    seconds: int  # tracked on the section
+    self_declared: bool
+
+    @property
+    def minutes(self) -> Decimal:
+        return (Decimal(self.seconds) / 60).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class AttemptEvidence:
+    number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    score: Decimal | None
+    passed: bool | None
+    correct_count: int | None
+    question_count: int | None
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.submitted_at - self.started_at if self.submitted_at else None
+
+    @property
+    def duration_minutes(self) -> int | None:
+        duration = self.duration
+        return None if duration is None else round(duration.total_seconds() / 60)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything behind one certificate: reading, time, attempts, evaluation, events."""
+
+    certificate: Certificate
+    sections: list[SectionEvidence]
+    tracked_minutes: int  # on the course now
+    tracked_at_evaluation: int | None  # as recorded with the evaluation
+    claimed_minutes: int | None
+    attempts: list[AttemptEvidence]
+    evaluation: EvaluationResponse | None
+    ratings: list[EvaluationRating]
+    events: list[CertificateEvent]
+
+    @property
+    def enrollment(self):
+        return self.certificate.enrollment
+
+    @property
+    def sections_read(self) -> int:
+        return sum(section.read_at is not None for section in self.sections)
+
+    @property
+    def tracked_section_minutes(self) -> Decimal:
+        return sum((section.minutes for section in self.sections), Decimal(0))
+
+
+def certificate_evidence(*, code: str) -> Evidence | None:
+    """The record behind a certificate, for a registrar and an auditor. Seven queries:
+    the certificate with its enrollment, learner and course; the sections; the reads;
+    the attempts; the evaluation; its ratings; the events."""
+    certificate = (
+        Certificate.objects.select_related("enrollment__course", "enrollment__learner")
+        .filter(code=code)
+        .first()
+    )
+    if certificate is None:
+        return None
+    enrollment = certificate.enrollment
+    reads = {
+        read.section_id: read
+        for read in SectionRead.objects.filter(
+            learner_id=enrollment.learner_id, section__course_id=enrollment.course_id
+        )
+    }
+    seconds = enrollment.section_seconds or {}
+    sections = [
+        SectionEvidence(
+            number=section.number,
+            title=section.title,
+            read_at=reads[section.pk].read_at if section.pk in reads else None,
+            seconds=seconds.get(str(section.pk), 0),
+            self_declared=section.pk in reads and reads[section.pk].self_declared,
+        )
+        for section in enrollment.course.sections.only("course_id", "number", "title").order_by(
+            "number"
+        )
+    ]
+    attempts = [
+        AttemptEvidence(
+            number=attempt.number,
+            started_at=attempt.started_at,
+            submitted_at=attempt.submitted_at,
+            score=attempt.score,
+            passed=attempt.passed,
+            correct_count=attempt.correct_count,
+            question_count=attempt.question_count,
+        )
+        for attempt in Attempt.objects.filter(enrollment=enrollment)
+        .only(
+            "number",
+            "started_at",
+            "submitted_at",
+            "score",
+            "passed",
+            "correct_count",
+            "question_count",
+        )
+        .order_by("number")
+    ]
+    evaluation = EvaluationResponse.objects.filter(enrollment=enrollment).first()
+    ratings = list(evaluation.ratings.order_by("id")) if evaluation else []
+    return Evidence(
+        certificate=certificate,
+        sections=sections,
+        tracked_minutes=enrollment.tracked_minutes,
+        tracked_at_evaluation=evaluation.tracked_minutes if evaluation else None,
+        claimed_minutes=evaluation.minutes_spent if evaluation else None,
+        attempts=attempts,
+        evaluation=evaluation,
+        ratings=ratings,
+        events=list(certificate.events.select_related("actor").order_by("at", "id")),
+    )

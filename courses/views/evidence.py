@@ -1,0 +1,77 @@
+"""The evidence behind credit, for staff: a course's hours justified, a certificate's record."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from courses.exports import csv_response
+from courses.models import Course, ProviderSettings
+from courses.pdf.evidence import render_evidence_pdf, render_hours_pdf
+from courses.selectors.evidence import HOURS_HEADER, certificate_evidence, hours_justification
+from courses.views.reports import records_staff_required
+
+
+def _justification(request, slug):
+    course = get_object_or_404(Course, slug=slug)
+    rate = request.GET.get("rate", "")
+    rate = int(rate) if rate.isdigit() and 50 <= int(rate) <= 600 else None
+    return hours_justification(course=course, rate=rate)
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@records_staff_required
+def hours(request, slug):
+    justification = _justification(request, slug)
+    return render(
+        request,
+        "courses/reports/hours.html",
+        {"course": justification.course, "hours": justification},
+    )
+
+
+@records_staff_required
+def hours_pdf(request, slug):
+    justification = _justification(request, slug)
+    provider = ProviderSettings.load().provider_name
+    return _pdf(render_hours_pdf(justification, provider_name=provider), f"hours-{slug}.pdf")
+
+
+@records_staff_required
+def hours_csv(request, slug):
+    justification = _justification(request, slug)
+    summary = [
+        [],
+        ["Reading rate (words per minute)", justification.rate],
+        ["Estimated study minutes", f"{justification.study_minutes:.1f}"],
+        ["Estimated study hours", justification.study_hours],
+        ["CE hours awarded", justification.course.ce_hours_display],
+    ]
+    return csv_response(
+        filename=f"hours-{slug}-{timezone.localdate():%Y-%m-%d}.csv",
+        header=HOURS_HEADER,
+        rows=[*justification.rows(), *summary],
+    )
+
+
+def _evidence(code):
+    evidence = certificate_evidence(code=code)
+    if evidence is None:
+        raise Http404("No certificate has this code.")
+    return evidence
+
+
+@records_staff_required
+def evidence(request, code):
+    return render(request, "courses/reports/evidence.html", {"evidence": _evidence(code)})
+
+
+@records_staff_required
+def evidence_pdf(request, code):
+    evidence = _evidence(code)
+    provider = ProviderSettings.load().provider_name
+    return _pdf(render_evidence_pdf(evidence, provider_name=provider), f"evidence-{code}.pdf")

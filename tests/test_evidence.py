@@ -1,0 +1,169 @@
+"""The evidence behind a credit (a certificate's record) and a course's hours justified."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from courses.models import Attempt, Certificate, Enrollment, SectionRead
+from courses.services.evaluation import evaluation_items_ensure, evaluation_submit
+from courses.services.grading import attempt_start, attempt_submit
+from tests.factories import EnrollmentFactory, UserFactory, booklet_answers, booklet_course
+
+pytestmark = pytest.mark.django_db
+
+AUTH = 2
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def pdf_text(response) -> str:
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def certified():
+    """A learner who read sections 1 (measured, 12.5 min) and 2 (self-declared, 3 min),
+    failed attempt 1 (1 of 3), passed attempt 2 (3 of 3), and claimed 95 minutes."""
+    course = booklet_course(3, sections=3)
+    learner = UserFactory(full_name="Robin Registrar-Check")
+    one, two, _ = course.sections.order_by("number")
+    enrollment = EnrollmentFactory(learner=learner, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        tracked_seconds=41 * 60 + 20,
+        section_seconds={str(one.pk): 750, str(two.pk): 180},
+    )
+    SectionRead.objects.create(learner=learner, section=one)
+    SectionRead.objects.create(learner=learner, section=two, self_declared=True)
+    enrollment.refresh_from_db()
+    attempt_submit(attempt=attempt_start(enrollment=enrollment), answers=booklet_answers(course, 1))
+    second = attempt_start(enrollment=enrollment)
+    Attempt.objects.filter(pk=second.pk).update(started_at=timezone.now() - timedelta(minutes=7))
+    attempt_submit(attempt=second, answers=booklet_answers(course))
+    items = evaluation_items_ensure(course=course)
+    evaluation_submit(
+        enrollment=enrollment, ratings={i.pk: 5 for i in items}, minutes_spent=95, comments="Good."
+    )
+    return Certificate.objects.get(enrollment=enrollment)
+
+
+def test_the_evidence_page_figures_match_the_records(staff_client, certified):
+    enrollment = certified.enrollment
+    attempts = list(enrollment.attempts.order_by("number"))
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+
+    assert "Robin Registrar-Check" in page
+    assert "Tracked on the course 41 min" in page  # 41 min 20 s
+    assert "Claimed in the evaluation 95 min" in page
+    assert "Sections read (2 of 3)" in page
+    assert re.search(r"Section 1: [^|]*? Time measured 12\.5", page)
+    assert re.search(r"Section 2: [^|]*? Self-declared 3\.0", page)
+    assert re.search(r"Section 3: Section title \d+ Not read 0\.0", page)
+    assert f"{attempts[0].score:.0f}% (1 of 3) Not passed" in page
+    assert "100% (3 of 3) Passed" in page
+    assert re.search(r" 7 100% \(3 of 3\)", page)  # attempt 2 took 7 minutes
+    assert page.count("The course met this learning objective") == 2
+    assert "Good." in page
+    assert "Issued" in page
+
+
+def test_the_evidence_pdf_shows_the_record_and_no_correct_answer(staff_client, certified):
+    response = staff_client.get(reverse("courses:evidence_pdf", args=[certified.code]))
+
+    text = pdf_text(response)
+    assert response["Content-Type"] == "application/pdf"
+    assert f"Evidence behind certificate {certified.code}" in text
+    assert "41 minutes on the course" in text and "95 minutes in the evaluation" in text
+    assert "Self-declared" in text and "Time measured" in text
+    assert "choice" not in text and "Question stem" not in text  # no items, no answers
+
+
+def test_the_evidence_page_queries(staff_client, certified, django_assert_num_queries):
+    # certificate with enrollment, learner and course; sections; reads; attempts;
+    # evaluation; its ratings; the events with their actors
+    with django_assert_num_queries(AUTH + 7):
+        response = staff_client.get(reverse("courses:evidence", args=[certified.code]))
+
+    assert response.status_code == 200
+
+
+def test_the_evidence_is_for_records_staff_only(learner_client, certified):
+    response = learner_client.get(reverse("courses:evidence", args=[certified.code]))
+    missing = learner_client.get(reverse("courses:evidence", args=["NOPE"]))
+
+    assert response.status_code == 403 and missing.status_code == 403
+
+
+def _justified_course(ce_hours):
+    """Two sections: 3,000 words (15 min at 200/min) and 1,000 words with 9 min of audio
+    (5 min of reading, so the audio's 9 count); 4 questions at 1.5 min: 15 + 9 + 6 = 30."""
+    course = booklet_course(4, sections=2, ce_hours=ce_hours)
+    one, two = course.sections.order_by("number")
+    one.body = " ".join(["word"] * 3000)
+    one.save()
+    two.body = " ".join(["word"] * 1000)
+    two.save()
+    two.__class__.objects.filter(pk=two.pk).update(audio_duration=540)
+    course.refresh_from_db()
+    return course
+
+
+def test_the_hours_justification_shows_the_content_and_the_estimate(staff_client):
+    course = _justified_course(Decimal("0.50"))
+
+    page = text_of(staff_client.get(reverse("courses:hours", args=[course.slug])))
+
+    assert "Words 4000" in page
+    assert "Audio 9.0 min" in page
+    assert "Questions 4" in page
+    assert "Estimated study time 0.50 hours" in page
+    assert "The CE hours are within 20%" in page
+    assert "exceed" not in page
+
+
+def test_the_hours_justification_warns_when_the_hours_exceed_the_estimate(staff_client):
+    course = _justified_course(Decimal("1.00"))  # 0.50 h estimated, 0.60 h allowed
+
+    page = text_of(staff_client.get(reverse("courses:hours", args=[course.slug])))
+    slower = text_of(staff_client.get(reverse("courses:hours", args=[course.slug]) + "?rate=100"))
+
+    assert "exceed the estimated study time by more than 20%" in page
+    assert "at most 0.60 hours" in page
+    assert "Estimated study time 0.77 hours" in slower  # at 100/min: 30 + 10 + 6 = 46 min
+    assert "exceed" in slower
+
+
+def test_the_hours_justification_downloads_as_csv_and_a_one_page_pdf(staff_client):
+    course = _justified_course(Decimal("1.00"))
+
+    response = staff_client.get(reverse("courses:hours_csv", args=[course.slug]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    pdf = staff_client.get(reverse("courses:hours_pdf", args=[course.slug]))
+
+    assert rows[0] == ["Section", "Words", "Reading minutes", "Audio minutes", "Questions"]
+    assert rows[1][1:] == ["3000", "15.0", "0.0", "2"]
+    assert rows[2][1:] == ["1000", "5.0", "9.0", "2"]
+    assert rows[3] == ["Total", "4000", "20.0", "9.0", "4"]
+    assert ["Estimated study hours", "0.50"] in rows
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
+    assert "exceed the estimate by more than 20%" in pdf_text(pdf)
+
+
+def test_the_course_report_shows_tracked_beside_self_reported_time(staff_client, certified):
+    course = certified.enrollment.course
+
+    page = text_of(staff_client.get(reverse("courses:course_report", args=[course.slug])))
+
+    assert "Median tracked 41 min" in page
+    assert "Median self-reported 95 min" in page
+    assert "30–59 min 1 0" in page and "60–119 min 0 1" in page
