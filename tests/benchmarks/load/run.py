@@ -560,13 +560,19 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
                 else:
                     serves[tree.label].append(row)
             print(f"  {tree.label}: preflight passed; warming up", flush=True)
-            for row in serves[tree.label]:
+            for row in list(serves[tree.label]):
                 path = work / f"{size_name}-{tree.label}-{row.key}-warm.tsv"
                 write_requests(path, warm_submit if row.key == "submit" else built[row.key])
                 wrk(port, path, row.expected, duration=args.warmup, connections=args.connections)
                 settle(port)
                 if all(method == "GET" for method, *_ in built[row.key]):
-                    warm_every_request(port, args, row, built[row.key])
+                    try:
+                        warm_every_request(port, args, row, built[row.key])
+                    except SystemExit as refusal:
+                        if tree.label != "old":
+                            raise
+                        print(f"  old: not measured, {refusal}", flush=True)
+                        serves[tree.label].remove(row)
         results = []
         for n, row in enumerate(rows):
             for tree in trees if n % 2 == 0 else trees[::-1]:
