@@ -511,6 +511,8 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
     common.database_create(args.database)
     migrate_s = common.manage(env_base, "migrate", "--noinput")
     print(f"  migrated in {migrate_s:.1f}s", flush=True)
+    if len(trees) > 1:
+        old_code_can_insert()
     # Enough fresh attempts for each tree's saturated and paced submit runs.
     submitters = args.submitters or (1000 + int(400 * args.duration)) * len(trees)
     seeded = seed(SIZES[size_name], submitters=submitters, pool=args.pool)
@@ -609,6 +611,25 @@ def side_by_side_settings(label: str, work: Path) -> str:
         "]\n"
     )
     return module
+
+
+def old_code_can_insert() -> None:
+    """Required yes/no columns get a database default of false, so the old code can
+    still insert rows into tables that have since gained one (Django always sends
+    every field, so the new code is unaffected)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND is_nullable = 'NO' "
+            "AND column_default IS NULL AND data_type = 'boolean'"
+        )
+        for table, column in cursor.fetchall():
+            quote = connection.ops.quote_name
+            cursor.execute(
+                f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} SET DEFAULT false"
+            )
 
 
 def tree_env(tree: Tree, work: Path, env_base: dict) -> dict:
