@@ -27,12 +27,12 @@ def pages(db):
     return {
         "/": "Home-study continuing education",
         f"/courses/{course.slug}/": "Power, consent & the helping bond.",
-        f"/courses/{course.slug}/sections/1/": "Home-study continuing education",
+        f"/courses/{course.slug}/sections/{section.number}/": "Home-study continuing education",
         "/verify/": "Check that a continuing education certificate",
         "/accessibility/": "how to request an accommodation",
         "/accounts/login/": "Log in to",
         "/accounts/signup/": "Create a",
-        "/accounts/password_reset/": "Home-study continuing education",
+        "/accounts/password/reset/": "Home-study continuing education",
     }
 
 

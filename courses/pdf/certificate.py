@@ -219,9 +219,8 @@ def certificate_pdf_cached(certificate: Certificate) -> bytes:
 
     The PDF is a function of the certificate's snapshot, which is never edited, its
     status and the site's name and address; the key holds all of them. Rendering
-    costs 20-30 ms of CPU (the QR code's mask search alone a fifth of it), a cached
-    copy next to nothing. A render that missed a stored image is not kept, so the
-    next download tries the image again.
+    (mostly the QR code's mask search) costs far more than a cached copy. A render
+    that missed a stored image is not kept, so the next download tries it again.
     """
     site = hashlib.sha256(f"{settings.SITE_URL}|{settings.SITE_NAME}".encode()).hexdigest()[:12]
     key = (

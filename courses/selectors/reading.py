@@ -45,7 +45,8 @@ def catalog_courses() -> QuerySet[Course]:
     return (
         Course.objects.published()
         .annotate(section_count=Count("sections"))
-        .prefetch_related("authors")
+        # A list per course, not a related manager built per course while rendering.
+        .prefetch_related(Prefetch("authors", to_attr="author_list"))
         .order_by("title")
     )
 

@@ -511,6 +511,8 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
     common.database_create(args.database)
     migrate_s = common.manage(env_base, "migrate", "--noinput")
     print(f"  migrated in {migrate_s:.1f}s", flush=True)
+    if len(trees) > 1:
+        old_code_can_insert()
     # Enough fresh attempts for each tree's saturated and paced submit runs.
     submitters = args.submitters or (1000 + int(400 * args.duration)) * len(trees)
     seeded = seed(SIZES[size_name], submitters=submitters, pool=args.pool)
@@ -544,23 +546,40 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
             # the preflight, some to warm up, the rest measured.
             built["submit"] = built["submit"][n :: len(trees)]
             requests[tree.label] = built
+        serves = {}  # per tree, the rows it serves: the old code may not have every page
         for tree in trees:
             port, built = servers[tree.label].port, requests[tree.label]
             submit = built["submit"]
             warm_submit, built["submit"] = submit[1:301], submit[301:]
+            serves[tree.label] = []
             for row in rows:
-                preflight(port, row, submit if row.key == "submit" else built[row.key])
+                try:
+                    preflight(port, row, submit if row.key == "submit" else built[row.key])
+                except SystemExit as refusal:
+                    if tree.label != "old":
+                        raise
+                    print(f"  old: not measured, {refusal}", flush=True)
+                else:
+                    serves[tree.label].append(row)
             print(f"  {tree.label}: preflight passed; warming up", flush=True)
-            for row in rows:
+            for row in list(serves[tree.label]):
                 path = work / f"{size_name}-{tree.label}-{row.key}-warm.tsv"
                 write_requests(path, warm_submit if row.key == "submit" else built[row.key])
                 wrk(port, path, row.expected, duration=args.warmup, connections=args.connections)
                 settle(port)
                 if all(method == "GET" for method, *_ in built[row.key]):
-                    warm_every_request(port, args, row, built[row.key])
+                    try:
+                        warm_every_request(port, args, row, built[row.key])
+                    except SystemExit as refusal:
+                        if tree.label != "old":
+                            raise
+                        print(f"  old: not measured, {refusal}", flush=True)
+                        serves[tree.label].remove(row)
         results = []
         for n, row in enumerate(rows):
             for tree in trees if n % 2 == 0 else trees[::-1]:
+                if row not in serves[tree.label]:
+                    continue
                 server = servers[tree.label]
                 result = measure_row(row, requests[tree.label], args, server, work, size_name)
                 result.tree = tree.label
@@ -575,19 +594,49 @@ def _run_size(size_name: str, args, work: Path, trees: list[Tree], env_base: dic
     return results, info
 
 
+def side_by_side_settings(label: str, work: Path) -> str:
+    """A settings module for one of two trees sharing a database and Redis: its own
+    cache key prefix, so neither reads what the other's code cached, and Django's
+    ModelBackend last, so the seeded sessions name a backend both trees have."""
+    module = f"bench_settings_{label}"
+    (work / f"{module}.py").write_text(
+        "from tests.benchmarks.load.settings import *  # noqa: F403\n"
+        "CACHES = {  # noqa: F405\n"
+        f"    k: {{**v, 'KEY_PREFIX': '{label}-' + v.get('KEY_PREFIX', '')}}\n"
+        "    for k, v in CACHES.items()  # noqa: F405\n"
+        "}\n"
+        "AUTHENTICATION_BACKENDS = [  # noqa: F405\n"
+        "    *AUTHENTICATION_BACKENDS,  # noqa: F405\n"
+        "    'django.contrib.auth.backends.ModelBackend',\n"
+        "]\n"
+    )
+    return module
+
+
+def old_code_can_insert() -> None:
+    """Required yes/no columns get a database default of false, so the old code can
+    still insert rows into tables that have since gained one (Django always sends
+    every field, so the new code is unaffected)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND is_nullable = 'NO' "
+            "AND column_default IS NULL AND data_type = 'boolean'"
+        )
+        for table, column in cursor.fetchall():
+            quote = connection.ops.quote_name
+            cursor.execute(
+                f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} SET DEFAULT false"
+            )
+
+
 def tree_env(tree: Tree, work: Path, env_base: dict) -> dict:
-    """The app server's environment. Side by side, each tree gets its own static files
-    and its own cache key prefix, so neither reads what the other's code cached."""
+    """The app server's environment, with its own static files."""
     env = {**env_base, "STATIC_ROOT": str(work / f"static-{tree.label}")}
     if tree.label != "this":
-        module = f"bench_settings_{tree.label}"
-        (work / f"{module}.py").write_text(
-            "from tests.benchmarks.load.settings import *  # noqa: F403\n"
-            "CACHES = {  # noqa: F405\n"
-            f"    k: {{**v, 'KEY_PREFIX': '{tree.label}-' + v.get('KEY_PREFIX', '')}}\n"
-            "    for k, v in CACHES.items()  # noqa: F405\n"
-            "}\n"
-        )
+        module = side_by_side_settings(tree.label, work)
         env.update(DJANGO_SETTINGS_MODULE=module, PYTHONPATH=str(work))
     common.manage(env, "collectstatic", "--noinput", root=tree.root, python=tree.python)
     return env
@@ -759,6 +808,9 @@ def main(argv=None) -> int:
     env.update(item.split("=", 1) for item in args.set)
     # This process seeds the sessions, so it signs them with the app servers' key.
     os.environ.update(env)
+    if args.compare:  # and it names the backend both trees have (side_by_side_settings)
+        os.environ["DJANGO_SETTINGS_MODULE"] = side_by_side_settings("new", work)
+        sys.path.insert(0, str(work))
     import django
 
     django.setup()
