@@ -66,6 +66,14 @@ def test_the_approved_reissue_prints_the_reviewed_values_not_the_profile_changed
         "Texas",
     )
     assert new.license_type == "Licensed Clinical Social Worker (LCSW)"
+    assert new.licenses == [
+        {
+            "profession": "social_work",
+            "license_type": "Licensed Clinical Social Worker (LCSW)",
+            "state": "TX",
+            "number": "LCS-1-A",
+        }
+    ]
     assert [m.subject for m in mail.outbox] == [
         f"Your reissued certificate is ready: {new.course_title}"
     ]
