@@ -3,9 +3,7 @@
 gunicorn loads the app in its master and forks each worker from it (preload_app), and
 replaces a worker after every couple of thousand requests. Django imports the URLconf,
 with every view and the admin's routes, and compiles each template, only when a request
-first needs them, so each new worker used to redo that: about half a second of CPU per
-worker, a quarter of a millisecond per request. Done in the master, the workers inherit
-it.
+first needs them; done once in the master, every worker inherits it.
 """
 
 import gc

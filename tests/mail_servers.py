@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -95,16 +95,14 @@ class _Handler:
             return "451 4.3.0 Mailbox busy, try again later"
         if owner.fault == Fault.REJECT:
             return "550 5.1.1 No such mailbox"
-        message = message_from_bytes(envelope.content)
+        message = message_from_bytes(envelope.content, policy=policy.default)
         with owner.lock:
             owner.deliveries.append(
                 Delivery(
                     recipients=tuple(envelope.rcpt_tos),
                     message_id=message["Message-ID"],
                     subject=str(message["Subject"]),
-                    body=message.get_payload(decode=True).decode()
-                    if not message.is_multipart()
-                    else "",
+                    body=message.get_body(preferencelist=("plain",)).get_content(),
                 )
             )
         return "250 2.0.0 Message accepted for delivery"

@@ -25,6 +25,7 @@ from courses.services.mail import outbound_email_enqueue_due, retry_delay
 from courses.tasks import outbox_sweep, send_outbound_email
 from tests.factories import CompletedEnrollmentFactory
 from tests.mail_servers import Fault
+from tests.second_factor import force_login_with_second_factor
 from tests.security_data import registrar
 
 pytestmark = pytest.mark.django_db
@@ -260,5 +261,5 @@ def test_only_superusers_see_the_outbox_in_the_admin_and_never_a_body(admin_clie
     assert "secret-token" not in page
     assert admin_client.post(url, {"status": "sent"}).status_code == 403
 
-    client.force_login(registrar())
+    force_login_with_second_factor(client, registrar())
     assert client.get(reverse("admin:courses_outboundemail_changelist")).status_code == 403

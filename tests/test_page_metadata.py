@@ -27,7 +27,7 @@ def pages(db):
     return {
         "/": "Home-study continuing education",
         f"/courses/{course.slug}/": "Power, consent & the helping bond.",
-        f"/courses/{course.slug}/sections/1/": "Home-study continuing education",
+        f"/courses/{course.slug}/sections/{section.number}/": "Home-study continuing education",
         "/verify/": "Check that a continuing education certificate",
         "/accessibility/": "how to request an accommodation",
         "/accounts/login/": "Log in to",

@@ -214,3 +214,16 @@ def test_password_reset_link_sets_a_new_password_once(client, user):
     assert "The password reset link was invalid" in again.content.decode()
     user.refresh_from_db()
     assert user.check_password("N3w-pass-phrase")
+
+
+def test_verification_emails_are_limited_per_address(client, db):
+    """Logging in unconfirmed resends the link: at most one email per address every 3
+    minutes, however often anyone tries."""
+    UserFactory(email="new@example.org", email_verified=False)
+
+    answers = [log_in(client, "new@example.org", PASSWORD) for _ in range(3)]
+    elsewhere = log_in(client, "new@example.org", PASSWORD, ip="198.51.100.7")
+
+    for response in [*answers, elsewhere]:
+        assert response["Location"] == reverse("account_email_verification_sent")
+    assert [message.to for message in mail.outbox] == [["new@example.org"]]

@@ -3,7 +3,7 @@
 Exactly once, and where that stops: a send holds the row's lock from the check "not
 sent yet" to the mark "sent", so two deliveries of one task, or a task and the sweep,
 never both send. The one gap is a worker that dies after the mail server has accepted
-the message and before "sent" commits (a single-row update, milliseconds): the lock
+the message and before "sent" commits (a single-row update): the lock
 goes with its connection, the row is still pending, and the next try sends again. The
 second copy carries the same Message-ID, by which mail systems recognise a duplicate.
 """
