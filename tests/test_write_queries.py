@@ -21,9 +21,9 @@ AUTH = 2  # the session, the user
 def test_enrol(learner_client, django_assert_num_queries):
     course = booklet_course(2)
 
-    # AUTH + course; enrollment_create: SAVEPOINT, the enrollment (none yet),
-    # SAVEPOINT, INSERT the enrollment, RELEASE, RELEASE.
-    with django_assert_num_queries(AUTH + 1 + 6):
+    # AUTH + course; enrollment_create: SAVEPOINT, the verified email address, the
+    # enrollment (none yet), SAVEPOINT, INSERT the enrollment, RELEASE, RELEASE.
+    with django_assert_num_queries(AUTH + 1 + 7):
         response = learner_client.post(reverse("courses:enrol", args=[course.slug]))
 
     assert response.status_code == 302
@@ -36,9 +36,9 @@ def test_retake(learner_client, django_assert_num_queries):
     attempt_submit(attempt=attempt_start(enrollment=enrollment), answers=booklet_answers(course, 0))
 
     # AUTH + the enrollment with its course; attempt_start: SAVEPOINT, the enrollment
-    # locked, the attempt in progress (none), the count of attempts, INSERT the
-    # attempt, RELEASE.
-    with django_assert_num_queries(AUTH + 1 + 6):
+    # locked, the attempt in progress (none), the count of attempts, the sections'
+    # questions per attempt, INSERT the attempt, RELEASE.
+    with django_assert_num_queries(AUTH + 1 + 7):
         response = learner_client.post(reverse("courses:retake", args=[course.slug]))
 
     assert response.status_code == 302
