@@ -37,9 +37,9 @@ def test_retake(learner_client, django_assert_num_queries):
     attempt_submit(attempt=attempt_start(enrollment=enrollment), answers=booklet_answers(course, 0))
 
     # AUTH + the enrollment with its course; attempt_start: SAVEPOINT, the enrollment
-    # locked, the attempt in progress (none), the count of attempts, INSERT the
-    # attempt, RELEASE.
-    with django_assert_num_queries(AUTH + 1 + 6):
+    # locked, the attempt in progress (none), the count of attempts, the sections'
+    # questions per attempt, INSERT the attempt, RELEASE.
+    with django_assert_num_queries(AUTH + 1 + 7):
         response = learner_client.post(reverse("courses:retake", args=[course.slug]))
 
     assert response.status_code == 302
