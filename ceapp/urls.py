@@ -16,6 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Accounts: allauth's sign-up, login, email, password and second-factor pages.
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/licenses/add/", accounts.license_add, name="license_add"),
+    path("accounts/licenses/<int:pk>/", accounts.license_edit, name="license_edit"),
+    path("accounts/licenses/<int:pk>/remove/", accounts.license_remove, name="license_remove"),
     path("accounts/", include("allauth.urls")),
     # Public certificate verification
     path("verify/", certificates.verify, name="verify"),

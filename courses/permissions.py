@@ -14,11 +14,23 @@ REGISTRARS = "Registrars"
 
 # What authors write. Courses and authors are never deleted (a course is unpublished);
 # the parts of a course can be, unless graded answers protect them.
-COURSE_PARTS = ["section", "reference", "question", "choice", "approval", "evaluationitem"]
-CONTENT = ["course", "author", *COURSE_PARTS]
+COURSE_PARTS = [
+    "section",
+    "reference",
+    "question",
+    "choice",
+    "approval",
+    "approvalcoverage",
+    "courseapproval",
+    "coursecredit",
+    "evaluationitem",
+]
+CONTENT = ["course", "author", "credittype", *COURSE_PARTS]
 # What learners did: seen by both groups, changed by nobody (the admin is read-only).
 LEARNING_RECORDS = ["enrollment", "attempt", "answer", "evaluationresponse", "evaluationrating"]
-CREDIT_RECORDS = ["certificate", "certificateevent", "reissuerequest"]
+CREDIT_RECORDS = ["certificate", "certificateevent", "reissuerequest", "selfreportedcredit"]
+# What boards ask at renewal, kept by registrars.
+RENEWAL_RULES = ["requirementprofile", "requirementminimum"]
 
 # Staff reports and any learner's certificate PDF need this one.
 RECORDS_PERMISSION = "courses.view_certificate"
@@ -43,6 +55,8 @@ GROUP_PERMISSIONS = {
         *_view(CONTENT + LEARNING_RECORDS + CREDIT_RECORDS),
         REVOKE_PERMISSION.split(".")[1],
         DECIDE_REISSUE_PERMISSION.split(".")[1],
+        *(f"{action}_{model}" for model in RENEWAL_RULES for action in ("add", "change", "delete")),
+        *_view(RENEWAL_RULES),
     ],
 }
 

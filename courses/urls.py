@@ -30,11 +30,23 @@ urlpatterns = [
     path("my-ce/", transcript.transcript, name="transcript"),
     path("my-ce/transcript.pdf", transcript.transcript_pdf, name="transcript_pdf"),
     path("my-ce/transcript.csv", transcript.transcript_csv, name="transcript_csv"),
+    path("my-ce/self-reported/add/", transcript.self_reported_add, name="self_reported_add"),
+    path(
+        "my-ce/self-reported/<int:pk>/certificate/",
+        transcript.self_reported_certificate,
+        name="self_reported_certificate",
+    ),
+    path(
+        "my-ce/self-reported/<int:pk>/remove/",
+        transcript.self_reported_remove,
+        name="self_reported_remove",
+    ),
     # Staff records and reports
     path("staff/reports/", reports.report_index, name="report_index"),
     path("staff/reports/completions/", reports.completions, name="completions"),
     path("staff/reports/completions.csv", reports.completions_csv, name="completions_csv"),
     path("staff/reports/courses/<slug:slug>/", reports.course_report, name="course_report"),
+    path("staff/reports/approvals/", reports.approvals_lapsing_report, name="approvals_lapsing"),
     path("staff/reports/courses/<slug:slug>/hours/", evidence.hours, name="hours"),
     path("staff/reports/courses/<slug:slug>/hours.pdf", evidence.hours_pdf, name="hours_pdf"),
     path("staff/reports/courses/<slug:slug>/hours.csv", evidence.hours_csv, name="hours_csv"),

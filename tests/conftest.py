@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.test import Client
 
 from ceapp.celery import app as celery_app
 from ceapp.warmup import warm_up_tasks
@@ -46,9 +47,10 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    """pytest-django's admin client, past the second factor the admin asks staff for."""
-    return force_login_with_second_factor(client, admin_user)
+def admin_client(db, admin_user):
+    """pytest-django's admin client (a client of its own), past the second factor the
+    admin asks staff for."""
+    return force_login_with_second_factor(Client(), admin_user)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """factory-boy factories shared by every test module."""
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -17,10 +18,12 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"clinician{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Dana Clinician {n}, PhD")
-    license_type = models.LicenseType.PSYCHOLOGIST
-    license_number = factory.Sequence(lambda n: f"PSY{10000 + n}")
-    license_state = "CA"
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    # One license, a California psychologist's unless told otherwise (license__state="TX",
+    # license__number=...); license=None for none.
+    license = factory.RelatedFactory(
+        "tests.factories.LicenseFactory", factory_related_name="holder"
+    )
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
@@ -37,10 +40,21 @@ class UserFactory(DjangoModelFactory):
             )
 
 
+class LicenseFactory(DjangoModelFactory):
+    class Meta:
+        model = models.License
+
+    holder = factory.SubFactory("tests.factories.UserFactory", license=None)
+    license_type = models.LicenseType.PSYCHOLOGIST
+    state = "CA"
+    number = factory.Sequence(lambda n: f"PSY{10000 + n}")
+
+
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
     full_name = factory.Sequence(lambda n: f"Staff Member {n}")
+    license = factory.PostGeneration(lambda obj, create, extracted, **kwargs: None)  # none
 
 
 class AuthorFactory(DjangoModelFactory):
@@ -72,15 +86,65 @@ class CourseFactory(DjangoModelFactory):
         if create and extracted:
             obj.authors.set(extracted)
 
+    @factory.post_generation
+    def credits(obj, create, extracted, **kwargs):
+        """[(credit type slug, hours)]; by default all the hours are general/clinical."""
+        if not create:
+            return
+        split = extracted if extracted is not None else [("general-clinical", obj.ce_hours)]
+        models.CourseCredit.objects.bulk_create(
+            models.CourseCredit(course=obj, credit_type=CreditTypeFactory(slug=slug), hours=hours)
+            for slug, hours in split
+        )
+
+
+class CreditTypeFactory(DjangoModelFactory):
+    """The credit types migration 0007 creates, found again by slug (a flush removes them)."""
+
+    class Meta:
+        model = models.CreditType
+        django_get_or_create = ["slug"]
+
+    slug = "general-clinical"
+    name = factory.LazyAttribute(
+        lambda o: o.slug.replace("-", " ").replace("general clinical", "general/clinical")
+    )
+
 
 class ApprovalFactory(DjangoModelFactory):
+    """A current APA approval covering psychologists everywhere; `course=` offers a
+    course under it, `coverage=[(profession, state)]` replaces whom it covers."""
+
     class Meta:
         model = models.Approval
+        skip_postgeneration_save = True
 
-    course = factory.SubFactory(CourseFactory)
-    board = "American Psychological Association"
-    provider_number = factory.Sequence(lambda n: f"APA-{n}")
-    statement = "Approved by the APA to sponsor continuing education for psychologists."
+    body_name = "American Psychological Association"
+    body_abbreviation = "APA"
+    number = factory.Sequence(lambda n: f"APA-{n}")
+    scope = models.ApprovalScope.PROVIDER
+    starts_on = datetime.date(2000, 1, 1)
+    ends_on = datetime.date(2099, 12, 31)
+    statement_template = (
+        "{provider_name} is approved by the American Psychological Association to sponsor "
+        "continuing education for psychologists. {provider_name} maintains responsibility "
+        "for this program and its content."
+    )
+
+    @factory.post_generation
+    def coverage(obj, create, extracted, **kwargs):
+        if create:
+            models.ApprovalCoverage.objects.bulk_create(
+                models.ApprovalCoverage(approval=obj, profession=profession, state=state)
+                for profession, state in (
+                    extracted if extracted is not None else [(models.Profession.PSYCHOLOGY, "")]
+                )
+            )
+
+    @factory.post_generation
+    def course(obj, create, extracted, **kwargs):
+        if create and extracted:
+            models.CourseApproval.objects.create(course=extracted, approval=obj)
 
 
 class SectionFactory(DjangoModelFactory):
@@ -210,3 +274,12 @@ def booklet_answers(course, right=None):
         str(question.pk): [next(c.pk for c in question.choices if c.is_correct == (i < right))]
         for i, question in enumerate(questions)
     }
+
+
+def make_publishable(course):
+    """Give a course what publishing asks beyond its sections: an author, an evaluation
+    item and a current approval covering psychologists."""
+    course.authors.add(AuthorFactory())
+    EvaluationItemFactory(course=course)
+    ApprovalFactory(course=course)
+    return course

@@ -1,17 +1,21 @@
 """Data the security tests share: staff in each group, and a learner with every kind of
 record (a booklet in progress, a failed and a passed attempt, a certificate)."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses.models import Attempt, Certificate, Course, Enrollment, User
+from courses.models import Attempt, Certificate, Course, Enrollment, SelfReportedCredit, User
 from courses.permissions import AUTHORS, REGISTRARS
 from courses.services.enrollment import enrollment_create
 from courses.services.evaluation import evaluation_items_ensure, evaluation_submit
 from courses.services.grading import attempt_start, attempt_submit
-from tests.factories import UserFactory, booklet_answers, booklet_course
+from courses.services.renewals import self_reported_credit_create
+from tests.factories import CreditTypeFactory, UserFactory, booklet_answers, booklet_course
 
 
 def staff_member(group: str, **fields) -> User:
@@ -47,20 +51,23 @@ class LearnerRecords:
     failed_attempt: Attempt
     passed_attempt: Attempt
     certificate: Certificate
+    self_reported: SelfReportedCredit
 
     # What only the owner's pages show: another account must never see these.
     @property
     def secrets(self) -> list[str]:
         return [
             self.learner.email,
-            self.learner.license_number,
+            self.learner.licenses.get().number,
             self.certificate.code,
             self.learner.full_name,
         ]
 
 
 def learner_with_records(**fields) -> LearnerRecords:
-    learner = UserFactory(full_name="Owen Owner, LCSW", license_number="LCSW-SECRET-4242", **fields)
+    learner = UserFactory(
+        full_name="Owen Owner, LCSW", license__number="LCSW-SECRET-4242", **fields
+    )
     reading, failed, passed, completed = (
         booklet_course(1, title=f"{name} course", slug=f"{name}-course")
         for name in ("reading", "failed", "passed", "completed")
@@ -88,6 +95,17 @@ def learner_with_records(**fields) -> LearnerRecords:
         failed_attempt=failed_attempt,
         passed_attempt=passed_attempt,
         certificate=Certificate.objects.get(enrollment=completed_enrollment),
+        self_reported=self_reported_credit_create(
+            holder=learner,
+            licenses=list(learner.licenses.all()),
+            title="Credit from elsewhere",
+            provider_name="Another CE provider",
+            completed_on=datetime.date(2024, 5, 1),
+            hours=Decimal("2"),
+            credit_type=CreditTypeFactory(slug="ethics"),
+            is_home_study=True,
+            certificate_file=SimpleUploadedFile("elsewhere.pdf", b"%PDF-1.4\n%%EOF\n"),
+        ),
     )
 
 

@@ -40,6 +40,7 @@ OK, OWN, LOGIN, NOT_FOUND, FORBIDDEN = "200", "200 own only", "login", "404", "4
 REDIRECT = "302"  # elsewhere in the visitor's own account pages
 TO_COURSE = "redirect to the course page"  # "enrol first", or "not possible now"
 TO_BOOKLET = "redirect to the answer booklet"
+TO_TRANSCRIPT = "redirect to My CE"
 
 
 @dataclass
@@ -143,6 +144,20 @@ RULES = {
         method="post",
     ),
     "profile": learner_rule(OK, OWN),
+    "license_add": learner_rule(OK, OWN),
+    "courses:self_reported_add": learner_rule(OK, OWN),
+    "courses:self_reported_certificate": learner_rule(
+        OK, NOT_FOUND, kwargs=lambda r: {"pk": r.self_reported.pk}
+    ),
+    "courses:self_reported_remove": learner_rule(
+        TO_TRANSCRIPT, NOT_FOUND, kwargs=lambda r: {"pk": r.self_reported.pk}, method="post"
+    ),
+    "license_edit": learner_rule(
+        OK, NOT_FOUND, kwargs=lambda r: {"pk": r.learner.licenses.get().pk}
+    ),
+    "license_remove": learner_rule(
+        OK, NOT_FOUND, kwargs=lambda r: {"pk": r.learner.licenses.get().pk}
+    ),
     # Each visitor's own account settings; changing a factor first asks for the password.
     "account_email": learner_rule(OK, OWN),
     "account_change_password": learner_rule(OK, OWN),
@@ -163,6 +178,10 @@ RULES = {
     "courses:completions": records_rule(),
     "courses:completions_csv": records_rule(),
     "courses:course_report": records_rule(kwargs=slug("completed")),
+    # Approvals lapsing: every staff member who may see approvals (authors and registrars).
+    "courses:approvals_lapsing": Rule(
+        {OWNER: FORBIDDEN, OTHER: FORBIDDEN, ANONYMOUS: LOGIN, AUTHOR: OK, REGISTRAR: OK}
+    ),
     "courses:hours": records_rule(kwargs=slug("completed")),
     "courses:hours_pdf": records_rule(kwargs=slug("completed")),
     "courses:hours_csv": records_rule(kwargs=slug("completed")),
@@ -205,9 +224,9 @@ MATRIX = [
 
 def test_the_matrix_is_complete():
     protected = [name for name, rule in RULES.items() if rule and OWNER in rule.expect]
-    assert len(protected) == 35
+    assert len(protected) == 42
     assert all(set(RULES[name].expect) == set(ROLES) for name in protected)
-    assert len(MATRIX) == 35 * 5 + 22
+    assert len(MATRIX) == 42 * 5 + 22
 
 
 @pytest.fixture
@@ -264,6 +283,9 @@ def test_access(client, records, name, role):
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(login_url)
+    elif expected == TO_TRANSCRIPT:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("courses:transcript")
     elif expected in (TO_COURSE, TO_BOOKLET):
         target = "courses:course" if expected == TO_COURSE else "courses:booklet"
         assert response.status_code == 302
@@ -282,7 +304,7 @@ def test_owner_pages_do_show_the_owners_details(client, records):
     """The leak check above can fail: the owner's own pages carry the same details."""
     client.force_login(records.learner)
     pages = {
-        "profile": [records.learner.license_number, records.learner.email],
+        "profile": [records.learner.licenses.get().number, records.learner.email],
         "courses:transcript": [records.certificate.code],
         "courses:transcript_csv": [records.certificate.code],
         "courses:transcript_pdf": [records.certificate.code],

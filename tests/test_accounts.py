@@ -1,6 +1,7 @@
 """Clinician accounts: sign-up and email verification, log in and out, profile, email and
 password change, password reset."""
 
+import datetime
 import re
 import time
 import unicodedata
@@ -25,8 +26,9 @@ SIGNUP = {
     "full_name": "Maya Okafor, LCSW",
     "email": "maya@example.org",
     "license_type": LicenseType.LCSW,
-    "license_number": "LCS 98765",
-    "license_state": "NY",
+    "number": "LCS 98765",
+    "state": "NY",
+    "renews_on": "2027-06-30",
     "password1": "a-long-unusual-passphrase",
     "password2": "a-long-unusual-passphrase",
 }
@@ -52,11 +54,9 @@ def test_signup_creates_the_clinician_and_asks_them_to_confirm_their_address(cli
     assert "Check your email" in client.get(response["Location"]).content.decode()
     user = User.objects.get(email="maya@example.org")
     assert user.full_name == "Maya Okafor, LCSW"
-    assert (user.license_type, user.license_number, user.license_state) == (
-        "lcsw",
-        "LCS 98765",
-        "NY",
-    )
+    [license] = user.licenses.all()
+    assert (license.license_type, license.number, license.state) == ("lcsw", "LCS 98765", "NY")
+    assert (license.profession, license.renews_on) == ("social_work", datetime.date(2027, 6, 30))
     assert user.check_password("a-long-unusual-passphrase")
     assert not user.is_staff
     assert "_auth_user_id" not in client.session  # not logged in until confirmed
@@ -136,7 +136,7 @@ def test_signup_refuses_mismatched_passwords(client):
 
 
 def test_signup_needs_license_details_unless_profession_is_other(client):
-    missing = {**SIGNUP, "license_number": "", "license_state": ""}
+    missing = {**SIGNUP, "number": "", "state": ""}
 
     response = client.post(reverse("account_signup"), missing)
     assert response.status_code == 200
@@ -147,7 +147,7 @@ def test_signup_needs_license_details_unless_profession_is_other(client):
         reverse("account_signup"), {**missing, "license_type": LicenseType.OTHER}
     )
     assert response.status_code == 302
-    assert User.objects.get().license_type == "other"
+    assert User.objects.get().licenses.get().license_type == "other"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -248,7 +248,7 @@ def test_profile_needs_login(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_profile_edits_name_and_license(learner_client):
+def test_profile_edits_name(learner_client):
     email = learner_client.user.email
     page = learner_client.get(reverse("profile")).content.decode()
     response = learner_client.post(
@@ -256,20 +256,16 @@ def test_profile_edits_name_and_license(learner_client):
         {
             "full_name": "Dana Rivera, PsyD",
             "email": "dana.rivera@example.org",  # not a profile field: changed by confirming
-            "license_type": LicenseType.LPC,
-            "license_number": "LPC-42",
-            "license_state": "TX",
         },
     )
 
-    assert "keep the name and license they were issued with" in page
+    assert "keep the name and licenses they were issued with" in page
     assert f'href="{reverse("courses:transcript")}"' in page
     assert f'href="{reverse("account_email")}"' in page
     assert response.status_code == 302
     user = User.objects.get(pk=learner_client.user.pk)
     assert user.full_name == "Dana Rivera, PsyD"
     assert user.email == email
-    assert (user.license_type, user.license_number, user.license_state) == ("lpc", "LPC-42", "TX")
     assert "Your profile is saved." in learner_client.get(reverse("profile")).content.decode()
 
 
@@ -376,36 +372,44 @@ def test_password_reset_with_a_bad_link_says_so(client):
     assert "The password reset link was invalid" in response.content.decode()
 
 
-def _profile_post(client, learner, **changes):
-    fields = ("full_name", "email", "license_type", "license_number", "license_state")
-    return client.post(reverse("profile"), {**{f: getattr(learner, f) for f in fields}, **changes})
+def _license_post(client, license, **changes):
+    fields = {
+        "license_type": license.license_type,
+        "state": license.state,
+        "number": license.number,
+        "renews_on": license.renews_on or "",
+    }
+    return client.post(reverse("license_edit", args=[license.pk]), {**fields, **changes})
 
 
 def test_profile_refuses_a_new_name_or_license_number_the_certificate_cannot_print(
     learner_client,
 ):
     learner = learner_client.user
-    before = (learner.full_name, learner.license_number)
+    license = learner.licenses.get()
+    before = (learner.full_name, license.number)
 
-    name = _profile_post(learner_client, learner, full_name="Dana 李")
-    number = _profile_post(learner_client, learner, license_number="LCS\u202e42")
+    name = learner_client.post(reverse("profile"), {"full_name": "Dana 李"})
+    number = _license_post(learner_client, license, number="LCS\u202e42")
 
     assert "Certificates cannot print &quot;李&quot;." in name.content.decode()
+    assert number.status_code == 400
     assert "Certificates cannot print U+202E." in number.content.decode()
     learner.refresh_from_db()
-    assert (learner.full_name, learner.license_number) == before
+    license.refresh_from_db()
+    assert (learner.full_name, license.number) == before
 
 
-def test_profile_of_an_existing_unprintable_name_still_saves_other_changes(client):
+def test_a_license_of_an_account_with_an_unprintable_name_still_saves(client):
     # An account made before names were checked keeps working: its name is not re-judged.
     learner = UserFactory(full_name="王秀英")
     client.force_login(learner)
 
-    response = _profile_post(client, learner, license_number="LCS-7")
+    response = _license_post(client, learner.licenses.get(), number="LCS-7")
 
     assert response.status_code == 302
     learner.refresh_from_db()
-    assert (learner.full_name, learner.license_number) == ("王秀英", "LCS-7")
+    assert (learner.full_name, learner.licenses.get().number) == ("王秀英", "LCS-7")
 
 
 def test_login_and_signup_pages_make_no_queries(client, django_assert_num_queries):

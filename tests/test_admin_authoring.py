@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from courses.models import (
     Answer,
-    Approval,
     Attempt,
     AttemptState,
     Choice,
@@ -20,12 +19,15 @@ from courses.models import (
     Section,
 )
 from tests.factories import (
+    ApprovalFactory,
     AuthorFactory,
     CourseFactory,
+    CreditTypeFactory,
     EnrollmentFactory,
     QuestionFactory,
     ReferenceFactory,
     SectionFactory,
+    make_publishable,
 )
 from tests.helpers import page_data
 
@@ -85,7 +87,16 @@ def test_create_course_with_approvals_sections_and_evaluation_items(admin_client
         pass_mark="80",
         max_attempts="",
     )
-    add_rows(data, "approvals", [{"position": "1", "board": "APA", "statement": "Approved."}])
+    approval = ApprovalFactory()
+    add_rows(data, "course_approvals", [{"approval": str(approval.pk)}])
+    add_rows(
+        data,
+        "credits",
+        [
+            {"credit_type": str(CreditTypeFactory(slug="general-clinical").pk), "hours": "0.75"},
+            {"credit_type": str(CreditTypeFactory(slug="ethics").pk), "hours": "0.5"},
+        ],
+    )
     add_rows(
         data,
         "sections",
@@ -104,7 +115,11 @@ def test_create_course_with_approvals_sections_and_evaluation_items(admin_client
     assert list(course.authors.all()) == [author]
     assert course.max_attempts is None and course.pass_mark == 80
     assert list(course.sections.values_list("number", "title")) == [(1, "Power"), (2, "Secrecy")]
-    assert Approval.objects.get(course=course).board == "APA"
+    assert list(course.approvals.all()) == [approval]
+    assert [(c.credit_type.slug, c.hours_display) for c in course.credits.all()] == [
+        ("general-clinical", "0.75"),
+        ("ethics", "0.5"),
+    ]
     assert list(EvaluationItem.objects.filter(course=course).values_list("text", flat=True)) == [
         "Objectives were met.",
         "Useful.",
@@ -180,7 +195,7 @@ def test_publish_action_refuses_course_without_sections_and_with_broken_question
     empty = CourseFactory(title="Empty course", is_published=False)
     broken = CourseFactory(title="Broken course", is_published=False)
     QuestionFactory(section__course=broken, number=3, choices=[("A", False), ("B", False)])
-    good = CourseFactory(title="Good course", is_published=False)
+    good = make_publishable(CourseFactory(title="Good course", is_published=False))
     QuestionFactory(section__course=good)
 
     response = admin_client.post(
@@ -212,7 +227,7 @@ def test_unpublish_action(admin_client):
 
 
 def test_published_checkbox_applies_the_publish_check(admin_client):
-    course = CourseFactory(is_published=False)
+    course = make_publishable(CourseFactory(is_published=False))
     section = SectionFactory(course=course, number=1)
     QuestionFactory(
         section=section, number=1, kind=QuestionKind.MULTIPLE, choices=[("A", False), ("B", False)]

@@ -9,11 +9,14 @@ import struct
 import unicodedata
 import warnings
 import zipfile
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from courses import models
 from courses.services import archive
@@ -33,6 +36,10 @@ CONTENT_MODELS = [
     models.Course,
     models.Author,
     models.Approval,
+    models.ApprovalCoverage,
+    models.CourseApproval,
+    models.CourseCredit,
+    models.CreditType,
     models.EvaluationItem,
     models.Section,
     models.Reference,
@@ -55,13 +62,33 @@ def full_course(db):
         max_attempts=None,
         shuffle_choices=True,
         is_published=True,
+        credits=[("general-clinical", "1.25"), ("law-and-ethics", "1.00")],
         authors=[
             AuthorFactory(name="Zoe Alpha", credentials="PhD", conflict_of_interest="None."),
             AuthorFactory(name="Ann Beta", credentials="LMFT", bio="Bio with **Markdown**."),
         ],
     )
-    ApprovalFactory(course=course, position=0, board="APA", statement="Approved (sample).")
-    ApprovalFactory(course=course, position=1, board="BBS", provider_number="")
+    ApprovalFactory(
+        course=course,
+        position=0,
+        number="APA-1",
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2028, 12, 31),
+        statement_template="{provider_name} is approved by the APA (sample).",
+        is_sample=True,
+    )
+    ApprovalFactory(
+        course=course,
+        position=1,
+        body_name="Association of Social Work Boards",
+        body_abbreviation="ASWB ACE",
+        number="",
+        scope=models.ApprovalScope.COURSE,
+        starts_on=date(2025, 6, 1),
+        ends_on=None,
+        statement_template="Course approval {{period}}: {period}; {credit_types}.",
+        coverage=[("social_work", "CA"), ("social_work", "NV")],
+    )
     EvaluationItemFactory(course=course, position=0, text="Objectives were met.")
     EvaluationItemFactory(course=course, position=1, text="Free of commercial bias.")
 
@@ -198,11 +225,35 @@ def test_export_then_import_reproduces_the_course_exactly(full_course, exported)
 def test_manifest_carries_every_field_in_order(full_course, exported):
     course = manifest_of(exported)["course"]
     assert manifest_of(exported)["format"] == "ceapp-course-archive"
-    assert manifest_of(exported)["version"] == 1
+    assert manifest_of(exported)["version"] == 2
     assert course["ce_hours"] == "2.25"
     assert course["max_attempts"] is None
     assert [a["name"] for a in course["authors"]] == ["Ann Beta", "Zoe Alpha"]
-    assert [a["board"] for a in course["approvals"]] == ["APA", "BBS"]
+    apa, aswb = course["approvals"]
+    assert apa == {
+        "body_name": "American Psychological Association",
+        "body_abbreviation": "APA",
+        "number": "APA-1",
+        "scope": "provider",
+        "starts_on": "2024-01-01",
+        "ends_on": "2028-12-31",
+        "statement_template": "{provider_name} is approved by the APA (sample).",
+        "is_sample": True,
+        "coverage": [{"profession": "psychology", "state": ""}],
+    }
+    assert (aswb["scope"], aswb["ends_on"]) == ("course", None)
+    assert aswb["coverage"] == [
+        {"profession": "social_work", "state": "CA"},
+        {"profession": "social_work", "state": "NV"},
+    ]
+    assert course["credits"] == [
+        {
+            "credit_type": "general-clinical",
+            "credit_type_name": "general/clinical",
+            "hours": "1.25",
+        },
+        {"credit_type": "law-and-ethics", "credit_type_name": "law and ethics", "hours": "1.00"},
+    ]
     assert [s["number"] for s in course["sections"]] == [1, 2, 3]
     one, two, three = course["sections"]
     assert one["audio"]["file"] == "section-01.mp3"
@@ -236,7 +287,9 @@ def test_manifest_carries_every_field_in_order(full_course, exported):
             | {"failed_result_reveals"},
         ),
         (models.Author, archive.AUTHOR, {"id"}),
-        (models.Approval, archive.APPROVAL, {"id", "course", "position"}),
+        (models.Approval, archive.APPROVAL, {"id", "position"}),
+        (models.ApprovalCoverage, archive.COVERAGE, {"id", "approval"}),
+        (models.CourseCredit, archive.CREDIT, {"id", "course"}),
         (models.EvaluationItem, archive.EVALUATION_ITEM, {"id", "course", "position"}),
         (
             models.Section,
@@ -418,7 +471,7 @@ def test_missing_manifest_is_refused(exported, assert_refused):
         (b"[1, 2]", "manifest.json is not a ceapp-course-archive"),
         (b'{"format": "moodle-backup", "version": 1}', "not a ceapp-course-archive"),
         (b'{"format": "ceapp-course-archive"}', "does not say which format version"),
-        (b'{"format": "ceapp-course-archive", "version": 2}', "Unsupported archive version 2"),
+        (b'{"format": "ceapp-course-archive", "version": 3}', "Unsupported archive version 3"),
         (b'{"format": "ceapp-course-archive", "version": "1"}', "Unsupported archive version"),
     ],
 )
@@ -490,10 +543,72 @@ def edit_first_section(function):
             edit_first_section(lambda s: s.update(number=2)),
             r"course.sections\[1\]: Section with this Course and Number already exists",
         ),
+        (
+            edit_course(credits=[]),
+            r"course.credits: Split the course's 2.25 CE hours into credit types\.",
+        ),
+        (
+            lambda m: m["course"]["credits"][0].update(hours="2.00"),
+            r"course.credits: The credit types add up to 3 hours, but the course is 2.25",
+        ),
+        (
+            lambda m: m["course"]["credits"][0].update(hours="NaN"),
+            r"course.credits\[0\].hours 'NaN' is not a number",
+        ),
+        (
+            lambda m: m["course"]["approvals"][0].update(statement_template="For {hour} hours"),
+            r"course.approvals\[0\]: statement_template: Unknown placeholder \{hour\}",
+        ),
+        (
+            lambda m: m["course"]["approvals"][0].update(starts_on="2024-13-01"),
+            r"course.approvals\[0\].starts_on '2024-13-01' is not a date",
+        ),
+        (
+            lambda m: m["course"]["approvals"][1]["coverage"][0].update(profession="nursing"),
+            r"approvals\[1\].coverage\[0\]: profession: Value 'nursing' is not a valid choice",
+        ),
     ],
 )
 def test_manifest_failing_validation_is_refused(exported, assert_refused, edit, message):
     assert_refused(repack(exported, edit), message)
+
+
+def test_a_version_1_archive_is_still_read(exported):
+    """Version 1 had a board, number and statement per course and no credit split."""
+
+    def as_version_1(manifest):
+        manifest["version"] = 1
+        course = manifest["course"]
+        del course["credits"]
+        course["approvals"] = [
+            {"board": "BBS", "provider_number": "PCE 1", "statement": "Approved {sic} for 2.25."}
+        ]
+
+    course = course_import(archive=repack(exported, as_version_1), slug="old")
+
+    (approval,) = course.approvals.all()
+    assert (approval.body_name, approval.number, approval.scope) == ("BBS", "PCE 1", "provider")
+    assert (approval.starts_on, approval.ends_on) == (timezone.localdate(), None)
+    assert approval.statement(provider_name="X", hours=1, credits=[]) == "Approved {sic} for 2.25."
+    assert sorted(approval.coverage.values_list("profession", "state")) == [
+        ("counseling", ""),
+        ("marriage_family_therapy", ""),
+        ("psychology", ""),
+        ("social_work", ""),
+    ]
+    assert [(c.credit_type.slug, c.hours) for c in course.credits.all()] == [
+        ("general-clinical", Decimal("2.25"))
+    ]
+
+
+def test_a_shared_provider_approval_is_reused_and_a_course_approval_is_not(full_course, exported):
+    copy = course_import(archive=exported, slug="copy")
+
+    apa, aswb = full_course.approvals.all()
+    copied_apa, copied_aswb = copy.approvals.all()
+    assert copied_apa == apa  # the provider's one APA approval
+    assert copied_aswb != aswb  # an individual course approval belongs to its course
+    assert copied_aswb.number == aswb.number
 
 
 def test_question_numbers_must_be_unique_in_the_course(exported, assert_refused):

@@ -2,11 +2,13 @@
 
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -39,16 +41,21 @@ from tests.pdf_fonts import NAMES, embedded_fonts, missing_glyphs
 pytestmark = pytest.mark.django_db
 
 LONG_STATEMENT = (
-    "Helping Professions CE, provider #1234, is approved as an ACE provider to offer social "
+    "{provider_name}, provider #{number}, is approved as an ACE provider to offer social "
     "work continuing education by the Association of Social Work Boards (ASWB) Approved "
     "Continuing Education (ACE) program. Regulatory boards are the final authority on courses "
     "accepted for continuing education credit."
+)
+LONG_STATEMENT_PRINTED = LONG_STATEMENT.format(
+    provider_name="Helping Professions CE", number="ACE 1234"
 )
 
 
 def _certificate(**course_kwargs):
     provider = ProviderSettings.load()
     provider.administrator_name = "Jordan Ellis, PsyD"
+    provider.contact_email = "ce@example.org"
+    provider.contact_phone = "(555) 010-0100"
     provider.save()
     course = CourseFactory(
         **{
@@ -63,14 +70,23 @@ def _certificate(**course_kwargs):
     )
     ApprovalFactory(
         course=course,
-        board="American Psychological Association",
-        provider_number="APA-4471",
-        statement="Approved by the APA to sponsor continuing education for psychologists.",
+        number="APA-4471",
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2099, 12, 31),
+        statement_template="Approved by the APA to sponsor continuing education for psychologists.",
     )
     ApprovalFactory(
-        course=course, board="ASWB", provider_number="ACE 1234", statement=LONG_STATEMENT
+        course=course,
+        body_name="Association of Social Work Boards",
+        body_abbreviation="ASWB ACE",
+        number="ACE 1234",
+        starts_on=date(2025, 3, 1),
+        ends_on=date(2099, 2, 28),
+        statement_template=LONG_STATEMENT,
+        # Cited for the learner's license: a psychologist in California.
+        coverage=[("social_work", ""), ("psychology", "CA")],
     )
-    learner = UserFactory(full_name="Renée O'Connor-Baptiste, LCSW", license_number="LCS 88213")
+    learner = UserFactory(full_name="Renée O'Connor-Baptiste, LCSW", license__number="LCS 88213")
     return certificate_issue(enrollment=CompletedEnrollmentFactory(course=course, learner=learner))
 
 
@@ -89,6 +105,7 @@ def test_pdf_states_every_snapshot_field_and_the_code():
     certificate = _certificate()
     text = _text(certificate_pdf_render(certificate))
     completed = certificate.completed_on
+    issued = timezone.localdate(certificate.issued_at)
     for expected in [
         "Certificate of Completion",
         "HELPING PROFESSIONS CE",
@@ -97,12 +114,18 @@ def test_pdf_states_every_snapshot_field_and_the_code():
         "Power in the Helping Relationship",
         "Authors: Miriam Hale, PhD; Samuel Ortiz, LCSW",
         "CE HOURS 3.25",
+        "LEVEL Intermediate",
         f"DATE COMPLETED {completed:%B} {completed.day}, {completed.year}",
+        f"DATE ISSUED {issued:%B} {issued.day}, {issued.year}",
         "FORMAT Home study, self-paced online",
-        "American Psychological Association · Provider APA-4471. Approved by the APA to sponsor "
-        "continuing education for psychologists.",
-        f"ASWB · Provider ACE 1234. {LONG_STATEMENT}",
+        "Credit types: 3.25 general/clinical",
+        "American Psychological Association (APA) · No. APA-4471 · Approval period January 1, "
+        "2024 – December 31, 2099 Approved by the APA to sponsor continuing education for "
+        "psychologists.",
+        "Association of Social Work Boards (ASWB ACE) · No. ACE 1234 · Approval period March 1, "
+        f"2025 – February 28, 2099 {LONG_STATEMENT_PRINTED}",
         "Jordan Ellis, PsyD CE Administrator Helping Professions CE",
+        "(555) 010-0100 · ce@example.org",
         "http://127.0.0.1:8000/verify/",
         f"Verification code {certificate.code}",
     ]:
@@ -155,7 +178,7 @@ def test_pdf_stays_one_page_with_long_content():
     certificate.approvals = certificate.approvals * 4  # eight approval statements
     data = certificate_pdf_render(certificate)
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
-    assert _text(data).count(LONG_STATEMENT) == 4
+    assert _text(data).count(LONG_STATEMENT_PRINTED) == 4
     assert certificate.code in _text(data)
 
 

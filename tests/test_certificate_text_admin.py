@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from courses.models import Course, ProviderSettings
-from tests.factories import ApprovalFactory, AuthorFactory, CourseFactory
+from tests.factories import ApprovalFactory, AuthorFactory, CourseFactory, CreditTypeFactory
 from tests.helpers import page_data
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,11 @@ FIELDS = [
     (CourseFactory, "title", "The course title"),
     (AuthorFactory, "name", "The author's name"),
     (AuthorFactory, "credentials", "The author's credentials"),
-    (ApprovalFactory, "board", "The approving board"),
-    (ApprovalFactory, "provider_number", "The provider number"),
-    (ApprovalFactory, "statement", "The approval statement"),
+    (ApprovalFactory, "body_name", "The approving body"),
+    (ApprovalFactory, "body_abbreviation", "The abbreviation"),
+    (ApprovalFactory, "number", "The approval number"),
+    (ApprovalFactory, "statement_template", "The approval statement"),
+    (CreditTypeFactory, "name", "The credit type"),
     (provider_settings, "provider_name", "The provider name"),
     (provider_settings, "administrator_name", "The CE administrator's name"),
     (provider_settings, "administrator_title", "The CE administrator's title"),
@@ -81,12 +83,14 @@ def test_full_clean_accepts_latin_greek_and_cyrillic_and_stores_it_composed(
 def test_approval_statement_may_break_lines_but_a_course_title_may_not():
     # The statement is wrapped as a paragraph, where a line break is a space; a title
     # typed into one line has no business holding one.
-    approval = ApprovalFactory(statement="Approved by the APA.\r\nProvider 1234.\tSee below.")
+    approval = ApprovalFactory(
+        statement_template="Approved by the APA.\r\nProvider 1234.\tSee below."
+    )
     approval.full_clean()
 
-    approval.course.title = "Grief\nand loss"
+    course = CourseFactory(title="Grief\nand loss")
     with pytest.raises(ValidationError) as refused:
-        approval.course.full_clean()
+        course.full_clean()
     assert refused.value.message_dict == {
         "title": ["The course title: certificates cannot print U+000A."]
     }

@@ -1,6 +1,7 @@
 """Issuing, revoking and reissuing certificates, the trail they leave, and the admin."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -48,7 +49,13 @@ def _completed_enrollment():
         ce_hours=Decimal("3.25"),
         authors=[AuthorFactory(name="Miriam Hale", credentials="PhD")],
     )
-    ApprovalFactory(course=course, board="APA", provider_number="APA-77", statement="Approved.")
+    ApprovalFactory(
+        course=course,
+        number="APA-77",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2099, 12, 31),
+        statement_template="{provider_name} is approved for {hours} hours.",
+    )
     return CompletedEnrollmentFactory(course=course)
 
 
@@ -69,14 +76,32 @@ def test_issue_snapshots_everything_stated():
     learner = enrollment.learner
     assert certificate.learner_name == learner.full_name
     assert certificate.license_type == "Psychologist"
-    assert certificate.license_number == learner.license_number
+    assert certificate.license_number == learner.licenses.get().number
     assert certificate.license_state == "California"
     assert certificate.course_title == "Power in the Helping Relationship"
     assert certificate.ce_hours == Decimal("3.25")
     assert certificate.delivery_format == "Home study, self-paced online"
     assert certificate.approvals == [
-        {"board": "APA", "provider_number": "APA-77", "statement": "Approved."}
+        {
+            "board": "American Psychological Association",
+            "abbreviation": "APA",
+            "provider_number": "APA-77",
+            "starts_on": "2020-01-01",
+            "ends_on": "2099-12-31",
+            "statement": "Helping Professions CE is approved for 3.25 hours.",
+        }
     ]
+    assert certificate.licenses == [
+        {
+            "profession": "psychology",
+            "license_type": "Psychologist",
+            "state": "CA",
+            "number": learner.licenses.get().number,
+        }
+    ]
+    assert certificate.ce_credits == [{"type": "general/clinical", "hours": "3.25"}]
+    assert certificate.level == "Intermediate"
+    assert certificate.layout == 2
     assert certificate.authors == ["Miriam Hale, PhD"]
     assert certificate.provider_name == "Helping Professions CE"
     assert certificate.administrator_name == "Jordan Ellis, PsyD"
@@ -119,13 +144,13 @@ def test_issued_certificate_ignores_later_course_and_profile_edits(client):
     course.title = "Renamed course"
     course.ce_hours = Decimal("9.00")
     course.save()
-    course.approvals.update(statement="A new statement.", provider_number="NEW-1")
+    course.approvals.update(statement_template="A new statement.", number="NEW-1")
+    course.credits.update(hours=Decimal("9.00"))
     course.authors.set([AuthorFactory(name="Someone Else")])
     learner = enrollment.learner
     learner.full_name = "Totally Different"
-    learner.license_number = "LMFT999"
-    learner.license_state = "NY"
     learner.save()
+    learner.licenses.update(number="LMFT999", state="NY")
     provider = ProviderSettings.load()
     provider.provider_name = "New Provider Name"
     provider.save()
@@ -260,8 +285,7 @@ def test_reissue_makes_a_new_certificate_and_keeps_the_original(
     original = certificate_issue(enrollment=_completed_enrollment())
     learner = original.enrollment.learner
     _rename(learner, "Dana Married-Name, PhD")
-    learner.license_number = "PSY-NEW-1"
-    learner.save()
+    learner.licenses.update(number="PSY-NEW-1")
     original.enrollment.course.title = "Edited since"
     original.enrollment.course.save()
     request = reissue_request_create(certificate=original, learner=learner, reason="Married")
@@ -334,7 +358,7 @@ def test_reissue_page_shows_what_will_change(client):
     response = client.get(reverse("courses:reissue_request", args=[certificate.code]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "carries the name and license <strong>in your profile now</strong>" in html
+    assert "licenses <strong>in your profile now</strong>, as they are when you ask" in html
     row = re.search(r'<tr class="table-warning">(.*?)</tr>', html, re.S).group(1)
     assert "Name" in row and old_name in row and "Dana Newname, PhD" in row
     assert html.count('class="table-warning"') == 1  # only the name changes
@@ -432,9 +456,9 @@ def test_admin_reissue_request_approve_and_decline(staff_client):
     detail = staff_client.get(reverse("admin:courses_reissuerequest_change", args=[request_one.pk]))
     assert f"New name {first.pk}</strong>" in detail.content.decode()
 
-    staff_client.post(
-        changelist, {"action": "approve_selected", "_selected_action": [request_one.pk]}
-    )
+    review = reverse("admin:courses_reissuerequest_review", args=[request_one.pk])
+    assert review in staff_client.get(changelist).content.decode()
+    staff_client.post(review)
     first.refresh_from_db()
     assert first.status == CertificateStatus.REISSUED
     assert first.reissued_as.learner_name == f"New name {first.pk}"

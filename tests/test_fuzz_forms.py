@@ -39,10 +39,13 @@ from courses.models import (
     CertificateEvent,
     Choice,
     Course,
+    CourseApproval,
+    CourseCredit,
     Enrollment,
     EvaluationItem,
     EvaluationRating,
     EvaluationResponse,
+    License,
     Question,
     ReissueRequest,
     Section,
@@ -64,6 +67,7 @@ EXAMPLES = {
     "verification": 240,
     "reissue_request": 240,
     "login": 240,
+    "license": 120,
     "admin_course_save": 80,
 }
 
@@ -164,11 +168,14 @@ def post(client, url, body, **extra):
 
 RECORDS = {
     "user": get_user_model(),
+    "license": License,
     "course": Course,
     "section": Section,
     "question": Question,
     "choice": Choice,
     "approval": Approval,
+    "course approval": CourseApproval,
+    "course credit": CourseCredit,
     "evaluation item": EvaluationItem,
     "enrollment": Enrollment,
     "attempt": Attempt,
@@ -256,9 +263,10 @@ def answers(course):
 SIGNUP = {
     "full_name": "Nia New, LPC",
     "email": "nia@example.org",
-    "license_type": "lpc",
-    "license_number": "LPC-1",
-    "license_state": "TX",
+    "license-license_type": "lpc",
+    "license-number": "LPC-1",
+    "license-state": "TX",
+    "license-renews_on": "2027-01-31",
     "password1": "Sturdy-pass-42",
     "password2": "Sturdy-pass-42",
 }
@@ -270,7 +278,7 @@ def test_signup(client, records, body):
     fuzz(
         lambda: post(client, reverse("account_signup"), body),
         succeeded=redirect,
-        may_change=["user"],
+        may_change=["user", "license"],
     )
     client.logout()
 
@@ -281,14 +289,31 @@ def test_signup(client, records, body):
         {
             "full_name": "Owen Owner, LCSW",
             "email": "owen@example.org",
-            "license_type": "lcsw",
-            "license_number": "LCSW-9",
-            "license_state": "NY",
         }
     )
 )
 def test_profile(learner, records, body):
     fuzz(lambda: post(learner, reverse("profile"), body), succeeded=redirect, may_change=["user"])
+
+
+LICENSE = {"license_type": "lmft", "state": "OR", "number": "LMFT-7", "renews_on": "2027-01-31"}
+
+
+@fuzz_settings("license")
+@given(body=bodies(LICENSE))
+def test_license_add(learner, records, body):
+    fuzz(
+        lambda: post(learner, reverse("license_add"), body),
+        succeeded=redirect,
+        may_change=["license"],
+    )
+
+
+@fuzz_settings("license")
+@given(body=bodies(LICENSE))
+def test_license_edit(learner, records, body):
+    url = reverse("license_edit", args=[records.learner.licenses.get().pk])
+    fuzz(lambda: post(learner, url, body), succeeded=redirect, may_change=["license"])
 
 
 def booklet_base(records, action):
@@ -389,7 +414,7 @@ def test_admin_course_save(admin_course, data):
     fuzz(
         lambda: post(client, url, body),
         succeeded=redirect,
-        may_change=["course", "section", "approval", "evaluation item"],
+        may_change=["course", "section", "course approval", "course credit", "evaluation item"],
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import (
     Course,
@@ -17,6 +18,7 @@ from courses.models import (
     ProviderSettings,
     QuestionKind,
     ReferenceKind,
+    RequirementProfile,
     User,
     validate_choice_set,
 )
@@ -73,9 +75,10 @@ def test_accounts_are_created_once_and_passwords_printed_once(first_output):
     clinician = User.objects.get(email="clinician@example.com")
     assert admin.is_superuser and admin.is_staff
     assert not clinician.is_staff
-    assert clinician.full_name == "Sam Rivera, LCSW"
-    assert clinician.license_type == LicenseType.LCSW
-    assert clinician.has_license_on_file
+    assert clinician.full_name == "Sam Rivera, LCSW, LMFT"
+    licenses = [(lic.license_type, lic.state) for lic in clinician.licenses.order_by("state")]
+    assert licenses == [(LicenseType.LMFT, "CA"), (LicenseType.LCSW, "TX")]
+    assert all(lic.renews_on > timezone.localdate() for lic in clinician.licenses.all())
     for user in (admin, clinician):
         password = re.search(rf"{user.email} / password (\S+)", first_output).group(1)
         assert user.check_password(password)
@@ -85,6 +88,20 @@ def test_accounts_are_created_once_and_passwords_printed_once(first_output):
     for output in (first_output, second_output):
         assert "http://127.0.0.1:8000/admin/" in output
         assert "http://127.0.0.1:8000/accounts/login/" in output
+
+
+def test_sample_requirement_profiles_are_loaded_once_and_marked_as_samples(first_output):
+    second_output = load_demo()
+
+    profiles = RequirementProfile.objects.all()
+    assert profiles.count() == 4 and all(profile.is_sample for profile in profiles)
+    california = profiles.get(state="CA", license_type="lmft")
+    assert (california.hours_required, california.period_months) == (36, 24)
+    assert [(m.credit_type.slug, m.hours) for m in california.minimums.all()] == [
+        ("law-and-ethics", 6)
+    ]
+    assert "Sample renewal requirement profiles: 4 added" in first_output
+    assert "Sample renewal requirement profiles: 0 added" in second_output
 
 
 def test_demo_accounts_have_verified_addresses_and_log_in(first_output, client):
@@ -177,8 +194,18 @@ def test_the_demo_is_a_valid_course(demo):
     assert demo.ce_hours_display == "3"
     assert (demo.pass_mark, demo.max_attempts, demo.level) == (75, 3, "intermediate")
     assert all(author.conflict_of_interest for author in demo.authors.all())
-    assert demo.approvals.count() == 2
-    assert all("SAMPLE TEXT" in approval.statement for approval in demo.approvals.all())
+    # Sample approvals of the four bodies, each marked as a sample.
+    assert [a.body_abbreviation for a in demo.approvals.all()] == [
+        "APA",
+        "ASWB ACE",
+        "NBCC",
+        "CAMFT CEPA",
+    ]
+    assert all(a.is_sample and a.number.startswith("SAMPLE-") for a in demo.approvals.all())
+    assert [(c.credit_type.name, c.hours_display) for c in demo.credits.all()] == [
+        ("general/clinical", "2"),
+        ("ethics", "1"),
+    ]
     assert demo.evaluation_items.count() >= 4
     kinds = set()
     for section in demo.sections.prefetch_related("questions__choices"):

@@ -1,6 +1,7 @@
 """The learner's reading pages: catalog, course page, section page."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -98,10 +99,15 @@ def test_course_page_shows_what_a_board_requires(client):
     )
     ApprovalFactory(
         course=course,
-        board="Association of Social Work Boards",
-        provider_number="ACE-1234",
-        statement="This course is approved by ASWB ACE.",
+        body_name="Association of Social Work Boards",
+        body_abbreviation="ASWB ACE",
+        number="ACE-1234",
+        starts_on=date(2025, 3, 1),
+        ends_on=date(2099, 2, 28),
+        statement_template="{provider_name} is approved for {credit_types} credits by ASWB ACE.",
+        coverage=[("social_work", "")],
     )
+    ApprovalFactory(course=course, body_name="Lapsed Board", ends_on=date(2020, 1, 1))
 
     page = text_of(client.get(course_url(course)))
 
@@ -113,7 +119,10 @@ def test_course_page_shows_what_a_board_requires(client):
     assert "Receives royalties from a book cited in Section 2." in page
     assert "Association of Social Work Boards" in page
     assert "ACE-1234" in page
-    assert "This course is approved by ASWB ACE." in page
+    assert "Approval period March 1, 2025 – February 28, 2099" in page
+    assert "Helping Professions CE is approved for 3 general/clinical credits by ASWB ACE." in page
+    assert "General/clinical 3" in page
+    assert "Lapsed Board" not in page
     assert "80% correct" in page
     assert "Attempts allowed 3" in page
 

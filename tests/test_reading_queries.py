@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from courses.models import SectionRead
+from courses.models import ProviderSettings, SectionRead
 from tests.factories import (
     ApprovalFactory,
     AuthorFactory,
@@ -27,12 +27,13 @@ AUTH = 2
 CATALOG_QUERIES_ANONYMOUS = 2
 CATALOG_QUERIES_LOGGED_IN = AUTH + 2
 
-# Course (+ authors, + approvals) + sections with read marks and question counts.
-COURSE_QUERIES_ANONYMOUS = 4
+# Course (+ authors, + current approvals, + credit split with credit types) + sections
+# with read marks and question counts + the provider's name for the approval statements.
+COURSE_QUERIES_ANONYMOUS = 6
 # As anonymous, plus what enrollment_summary() costs (owned by the answer-booklet work):
 # one query for a learner who has not enrolled.
 ENROLLMENT_SUMMARY_QUERIES = 1
-COURSE_QUERIES_LOGGED_IN = AUTH + 4 + ENROLLMENT_SUMMARY_QUERIES
+COURSE_QUERIES_LOGGED_IN = AUTH + COURSE_QUERIES_ANONYMOUS + ENROLLMENT_SUMMARY_QUERIES
 
 # Section with its course (and its content version) and the viewer's read mark.
 SECTION_QUERIES_ANONYMOUS = 1
@@ -45,6 +46,7 @@ SECTION_QUERIES_LOGGED_IN = AUTH + 1
 
 
 def make_course(*, sections, per_section):
+    ProviderSettings.load()  # the one row, as on any site that has issued a certificate
     course = CourseFactory(authors=[AuthorFactory(), AuthorFactory()])
     ApprovalFactory(course=course)
     ApprovalFactory(course=course)

@@ -7,8 +7,10 @@ import datetime
 
 import pytest
 
+from courses.models import RequirementMinimum, RequirementProfile
 from tests.factories import (
     CourseFactory,
+    CreditTypeFactory,
     EnrollmentFactory,
     EvaluationItemFactory,
     QuestionFactory,
@@ -55,8 +57,20 @@ def _course_with_learners(size):
 def test_transcript_page(learner_client, django_assert_num_queries, size):
     _learner_record(learner_client.user, size)
 
-    # in progress, the learner's certificates (the totals are summed from them)
-    with django_assert_num_queries(AUTH + 2):
+    license = learner_client.user.licenses.get()
+    license.renews_on = datetime.date(2026, 6, 30)
+    license.save()
+    profile = RequirementProfile.objects.create(
+        state=license.state, license_type=license.license_type, hours_required=40
+    )
+    RequirementMinimum.objects.create(
+        profile=profile, credit_type=CreditTypeFactory(slug="ethics"), hours=6
+    )
+
+    # in progress, the learner's certificates (the totals are summed from them), licenses,
+    # self-reported credit, requirement profiles and their minimums, the certified courses'
+    # approvals (their coverage is fetched only when a course has approvals)
+    with django_assert_num_queries(AUTH + 7):
         response = learner_client.get("/my-ce/", {"start": "2024-01-01", "end": "2030-01-01"})
 
     assert response.status_code == 200
@@ -67,11 +81,12 @@ def test_transcript_page(learner_client, django_assert_num_queries, size):
 def test_transcript_downloads(learner_client, django_assert_num_queries, size):
     _learner_record(learner_client.user, size)
 
-    with django_assert_num_queries(AUTH + 2):
+    # in progress, certificates, licenses
+    with django_assert_num_queries(AUTH + 3):
         csv_response = learner_client.get("/my-ce/transcript.csv")
         lines = b"".join(csv_response.streaming_content).decode().splitlines()
     # + the provider's name
-    with django_assert_num_queries(AUTH + 2 + 1):
+    with django_assert_num_queries(AUTH + 3 + 1):
         pdf_response = learner_client.get("/my-ce/transcript.pdf")
 
     assert len(lines) == 1 + size - 1  # header; the revoked certificate is not listed

@@ -97,12 +97,14 @@ def roster(course):
     """Three certificates of `course`, one revoked, one reissued; one of another course."""
     dana = UserFactory(
         full_name="Dana Rivera, LMFT",
-        license_type="lmft",
-        license_number="LMFT 123",
-        license_state="CA",
+        license__license_type="lmft",
+        license__number="LMFT 123",
+        license__state="CA",
     )
-    evil = UserFactory(full_name="=cmd|' /C calc'!A0", license_number="-1+1", license_state="NY")
-    sam = UserFactory(full_name="Sam Lee", license_type="lcsw", license_number="", license_state="")
+    evil = UserFactory(full_name="=cmd|' /C calc'!A0", license__number="-1+1", license__state="NY")
+    sam = UserFactory(
+        full_name="Sam Lee", license__license_type="lcsw", license__number="", license__state=""
+    )
     kept = certificate_on(D(2024, 3, 1), learner=dana, course=course)
     revoked = revoke(certificate_on(D(2024, 2, 1), learner=evil, course=course))
     original = certificate_on(D(2024, 1, 15), learner=sam, course=course)

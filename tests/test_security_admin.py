@@ -182,10 +182,7 @@ def test_a_registrar_approves_a_reissue_and_the_trail_names_them(client, records
     logged_in(client, clerk)
     request = records.certificate.reissue_requests.get()
 
-    client.post(
-        reverse("admin:courses_reissuerequest_changelist"),
-        {"action": "approve_selected", "_selected_action": [request.pk]},
-    )
+    client.post(reverse("admin:courses_reissuerequest_review", args=[request.pk]))
 
     request.refresh_from_db()
     assert (request.status, request.decided_by) == (ReissueRequestStatus.APPROVED, clerk)

@@ -453,9 +453,9 @@ def test_admin_javascript_works_under_the_policy(browser_page):
     page.get_by_label("Summary:").click()
     assert page.get_by_label("Slug:").input_value() == "ethics-in-supervision"  # prepopulate.js
     assert page.locator(".selector-available").count() == 1  # SelectFilter2.js built the widget
-    rows = page.locator("#approvals-group tr.form-row:not(.empty-form)")
+    rows = page.locator("#credits-group tr.form-row:not(.empty-form)")
     before = rows.count()
-    page.locator("#approvals-group .add-row a").click()  # inlines.js
+    page.locator("#credits-group .add-row a").click()  # inlines.js
     assert rows.count() == before + 1
     with page.expect_popup() as popup:  # RelatedObjectLookups.js: a window, never a frame
         page.locator("#add_id_authors").click()

@@ -211,7 +211,7 @@ def test_pdf_has_the_learner_courses_and_totals(learner_client, record):
     assert len(reader.pages) == 1
     text = _pdf_text(response.content)
     assert learner.full_name in text
-    assert learner.license_number in text and "California" in text
+    assert learner.licenses.get().number in text and "California" in text
     assert "Jan 1, 2024 to Dec 31, 2025" in text
     for name in ("first day", "last day", "reissued"):
         assert f"Course {name}" in text

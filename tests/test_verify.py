@@ -1,6 +1,7 @@
 """Public certificate verification: what it shows, what it hides, and guessing limits."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,13 @@ def _certificate():
         ce_hours=Decimal("3.00"),
         authors=[AuthorFactory(name="Miriam Hale")],
     )
-    ApprovalFactory(course=course, provider_number="APA-4471", statement="APA approves.")
+    ApprovalFactory(
+        course=course,
+        number="APA-4471",
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2099, 12, 31),
+        statement_template="APA approves {provider_name}.",
+    )
     return certificate_issue(enrollment=CompletedEnrollmentFactory(course=course))
 
 
@@ -88,17 +95,18 @@ def test_valid_certificate_shows_the_stated_facts_and_nothing_more(client):
         '<dd class="col-sm-8">3</dd>',
         f"{completed:%B} {completed.day}, {completed.year}",
         ProviderSettings.load().provider_name,
+        # The same facts as the certificate: licenses, credit types, level, approvals.
+        f"Psychologist · License No. …{certificate.license_number[-4:]} · California",
+        "3 general/clinical",
+        "Intermediate",
+        "American Psychological Association (APA)",
+        "No. APA-4471 · Approval period January 1, 2024 – December 31, 2099",
+        "APA approves Helping Professions CE.",
     ]:
         assert expected in html
     learner = certificate.enrollment.learner
-    for secret in [
-        certificate.license_number,
-        learner.email,
-        "Psychologist",
-        "APA-4471",
-        "APA approves.",
-        "Miriam Hale",
-    ]:
+    # A license number is shortened on this public page; the email and authors are not shown.
+    for secret in [certificate.license_number, learner.email, "Miriam Hale"]:
         assert secret not in html
 
 

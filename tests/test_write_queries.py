@@ -21,9 +21,10 @@ AUTH = 2  # the session, the user
 def test_enrol(learner_client, django_assert_num_queries):
     course = booklet_course(2)
 
-    # AUTH + course; enrollment_create: SAVEPOINT, the enrollment (none yet),
-    # SAVEPOINT, INSERT the enrollment, RELEASE, RELEASE.
-    with django_assert_num_queries(AUTH + 1 + 6):
+    # AUTH + course; enrollment_create: SAVEPOINT, a verified email address (allauth's
+    # EmailAddress), the enrollment (none yet), SAVEPOINT, INSERT the enrollment,
+    # RELEASE, RELEASE.
+    with django_assert_num_queries(AUTH + 1 + 7):
         response = learner_client.post(reverse("courses:enrol", args=[course.slug]))
 
     assert response.status_code == 302

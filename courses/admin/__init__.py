@@ -1,4 +1,6 @@
-"""Admin, one module per area: content (authors), learning (attempts), credit (certificates),
-accounts (staff), mail (the outbox)."""
+"""Admin, one module per area: content (authors), approvals (boards), learning (attempts),
+credit (certificates), accounts (staff), mail (the outbox), renewals (requirement
+profiles)."""
 
-from . import accounts, content, credit, learning, mail  # noqa: F401  (registers the ModelAdmins)
+# Registers the ModelAdmins.
+from . import accounts, approvals, content, credit, learning, mail, renewals  # noqa: F401

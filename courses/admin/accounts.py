@@ -9,8 +9,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from courses.admin.fields import RecordIdsAdminMixin
-from courses.forms.accounts import CertificateNameMixin
-from courses.models import User
+from courses.forms.accounts import CertificateNameMixin, LicenseForm
+from courses.models import License, User
 from courses.services.accounts import user_second_factor_reset
 
 
@@ -25,20 +25,27 @@ class AccountCreationForm(CertificateNameMixin, AdminUserCreationForm):
         fields = ["email", "full_name"]
 
 
+class LicenseInline(admin.TabularInline):
+    model = License
+    form = LicenseForm
+    fields = ["license_type", "profession", "state", "number", "renews_on"]
+    extra = 0
+
+
 @admin.register(User)
 class AccountAdmin(RecordIdsAdminMixin, UserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
-    list_display = ["email", "full_name", "license_type", "is_staff", "is_active"]
+    list_display = ["email", "full_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "full_name", "license_number"]
+    search_fields = ["email", "full_name", "licenses__number"]
     ordering = ["email"]
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
             "As stated on certificates",
-            {"fields": ["full_name", "license_type", "license_number", "license_state"]},
+            {"fields": ["full_name"]},
         ),
         # Staff rights come from the groups (courses.permissions), not per-account grants.
         ("Staff access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
@@ -54,6 +61,7 @@ class AccountAdmin(RecordIdsAdminMixin, UserAdmin):
         )
     ]
     filter_horizontal = ["groups"]
+    inlines = [LicenseInline]
     actions = ["reset_second_factor"]
 
     @admin.action(

@@ -22,14 +22,16 @@ from courses.admin.fields import RecordIdsAdminMixin
 from courses.admin.history import AuditTrailAdmin
 from courses.audio import ACCEPT_ATTR
 from courses.models import (
-    Approval,
     Author,
     Choice,
     Course,
+    CourseApproval,
+    CourseCredit,
     EvaluationItem,
     Question,
     Reference,
     Section,
+    credit_split_problem,
     validate_choice_set,
 )
 
@@ -110,15 +112,19 @@ class ProtectedFirstAdmin(AuditTrailAdmin):
 
 
 class CourseAdminForm(forms.ModelForm):
-    """A course is published only when publish_problems() has nothing to say."""
+    """A course is published only when publish_problems() has nothing to say; once it is,
+    each save still checks its content (an approval lapsing must not stop the edit that
+    adds the next one)."""
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("is_published"):
-            if self.instance.pk:
+            if not self.instance.pk:
+                problems = ["Save the course with its sections first, then publish it."]
+            elif "is_published" in self.changed_data:
                 problems = self.instance.publish_problems()
             else:
-                problems = ["Save the course with its sections first, then publish it."]
+                problems = self.instance.content_problems()
             if problems:
                 self.add_error("is_published", f"Cannot publish: {' '.join(problems)}")
         return cleaned
@@ -136,15 +142,38 @@ class SectionFormSet(RenumberFormSet):
             raise ValidationError("A published course needs a section; unpublish it first.")
 
 
-class ApprovalInline(admin.TabularInline):
-    model = Approval
-    fields = ["position", "board", "provider_number", "statement"]
-    extra = 0
-    formfield_overrides = {
-        Approval._meta.get_field("statement").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 3, "cols": 60})
-        }
-    }
+class CourseApprovalInline(admin.TabularInline):
+    """The approvals the course is offered under; approvals are written on their own page."""
+
+    model = CourseApproval
+    fields = ["approval"]
+    extra = 1
+    verbose_name = "approval the course is offered under"
+    verbose_name_plural = "approvals the course is offered under"
+
+
+class CourseCreditFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        hours = [
+            form.cleaned_data["hours"]
+            for form in self.forms
+            if form.cleaned_data.get("hours") and not self._should_delete_form(form)
+        ]
+        # An unsaved split is refused only when it is wrong, not when it is still empty.
+        if hours and (problem := credit_split_problem(self.instance.ce_hours, hours)):
+            raise ValidationError(problem)
+
+
+class CourseCreditInline(admin.TabularInline):
+    model = CourseCredit
+    formset = CourseCreditFormSet
+    fields = ["credit_type", "hours"]
+    extra = 1
+    verbose_name = "credit type"
+    verbose_name_plural = "credit types (the hours add up to the course's CE hours)"
 
 
 class SectionInline(admin.TabularInline):
@@ -203,7 +232,7 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
             },
         ),
     ]
-    inlines = [ApprovalInline, SectionInline, EvaluationItemInline]
+    inlines = [CourseApprovalInline, CourseCreditInline, SectionInline, EvaluationItemInline]
     actions = ["publish", "unpublish", "retire"]
 
     @admin.action(description="Publish selected courses", permissions=["change"])
@@ -219,6 +248,7 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
                 )
             else:
                 ready.append(course.pk)
+                self._warn(request, course)
         if ready:
             count = update_with_history(
                 request,
@@ -227,6 +257,15 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
                 updated_at=timezone.now(),
             )
             self.message_user(request, f"Published {count} course(s).", messages.SUCCESS)
+
+    def _warn(self, request, course):
+        for warning in course.publish_warnings():
+            self.message_user(request, f"“{course}”: {warning}", messages.WARNING)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.is_published:
+            self._warn(request, form.instance)
 
     @admin.action(description="Unpublish selected courses", permissions=["change"])
     def unpublish(self, request, queryset):

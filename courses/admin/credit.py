@@ -6,10 +6,10 @@ goes through a service (revoke, reissue, decline), which leaves a CertificateEve
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from courses.forms.certificates import ProviderSettingsForm, ReasonForm
@@ -21,10 +21,10 @@ from courses.models import (
     ReissueRequestStatus,
 )
 from courses.services.certificates import (
-    certificate_profile_fields,
     certificate_reissue,
     certificate_revoke,
     reissue_request_decline,
+    reissue_request_fields,
 )
 
 
@@ -33,6 +33,10 @@ class ProviderSettingsAdmin(admin.ModelAdmin):
     form = ProviderSettingsForm
     fieldsets = [
         (None, {"fields": ["provider_name", "delivery_format"]}),
+        (
+            "Contact, as certificates print it",
+            {"fields": ["contact_address", "contact_phone", "contact_email"]},
+        ),
         ("Signature", {"fields": ["administrator_name", "administrator_title", "signature_image"]}),
         ("Branding", {"fields": ["logo"]}),
     ]
@@ -210,7 +214,7 @@ class ReissueRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["certificate", "requested_by"]
     search_fields = ["certificate__code", "certificate__learner_name", "requested_by__email"]
-    actions = ["approve_selected", "decline_selected"]
+    actions = ["decline_selected"]
     fields = [
         "certificate",
         "requested_by",
@@ -235,32 +239,62 @@ class ReissueRequestAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("courses.change_reissuerequest")
 
+    def get_list_display(self, request):
+        return [*self.list_display, "review_link"]
+
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        if obj.status != ReissueRequestStatus.PENDING:
+            return "-"
+        url = reverse("admin:courses_reissuerequest_review", args=[obj.pk])
+        return format_html('<a href="{}">Review and approve</a>', url)
+
     @admin.display(description="What the reissue would change")
     def changes(self, obj):
-        fields = certificate_profile_fields(certificate=obj.certificate, learner=obj.requested_by)
         rows = [
-            (f.label, f.on_certificate or "—", f.in_profile or "—") for f in fields if f.changed
+            (f.label, "; ".join(f.on_certificate) or "—", "; ".join(f.requested) or "—")
+            for f in reissue_request_fields(request=obj)
+            if f.changed
         ]
         if not rows:
-            return "Nothing: the profile matches the certificate."
+            return "Nothing: the request matches the certificate."
         return format_html_join("\n", "<div>{}: {} → <strong>{}</strong></div>", rows)
 
-    @admin.action(description="Approve: issue the reissued certificates", permissions=["decide"])
-    def approve_selected(self, request, queryset):
-        done = 0
-        for reissue in queryset.filter(status=ReissueRequestStatus.PENDING):
+    def get_urls(self):
+        review = self.admin_site.admin_view(self.review_view)
+        return [
+            path("<int:pk>/review/", review, name="courses_reissuerequest_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, pk):
+        """Old against requested, side by side; approving issues exactly the requested."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        reissue = get_object_or_404(
+            ReissueRequest.objects.select_related("certificate", "requested_by"), pk=pk
+        )
+        if request.method == "POST" and reissue.status == ReissueRequestStatus.PENDING:
             try:
                 certificate = certificate_reissue(request=reissue, actor=request.user)
-                done += 1
-                self.message_user(
-                    request, f"Reissued {reissue.certificate.code} as {certificate.code}."
-                )
             except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
                 self.message_user(
-                    request, f"{reissue}: {' '.join(error.messages)}", messages.WARNING
+                    request,
+                    f"Reissued {reissue.certificate.code} as {certificate.code}; "
+                    "the learner is emailed.",
+                    messages.SUCCESS,
                 )
-        if not done:
-            self.message_user(request, "No pending request was approved.", messages.WARNING)
+                return redirect("admin:courses_reissuerequest_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review the reissue of {reissue.certificate.code}",
+            "opts": self.model._meta,
+            "reissue": reissue,
+            "fields": reissue_request_fields(request=reissue),
+        }
+        return TemplateResponse(request, "admin/courses/reissue_review.html", context)
 
     @admin.action(
         description="Decline selected (with a note to the learner)", permissions=["decide"]

@@ -83,6 +83,9 @@ class ProviderSettingsForm(forms.ModelForm):
             "administrator_name",
             "administrator_title",
             "delivery_format",
+            "contact_address",
+            "contact_phone",
+            "contact_email",
             "signature_image",
             "logo",
         ]

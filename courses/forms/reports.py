@@ -47,7 +47,15 @@ class DateRangeForm(forms.Form):
 
 
 class RenewalPeriodForm(DateRangeForm):
+    # The transcript can be cut for one license (its id; the view checks it is the
+    # learner's). Kept hidden, so choosing other dates keeps the cut.
+    license = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     start_label, end_label, submit_label = "Renewal period from", "Renewal period to", "Show hours"
+
+    @property
+    def license_id(self) -> int | None:
+        return self.cleaned_data.get("license") if self.is_valid() else None
 
 
 class CompletionFilterForm(DateRangeForm):

@@ -1,6 +1,15 @@
-from .accounts import LicenseType, User, USState
-from .content import (
+from .accounts import User, USState
+from .approvals import (
+    PLACEHOLDERS,
     Approval,
+    ApprovalCoverage,
+    ApprovalScope,
+    CourseApproval,
+    CourseCredit,
+    CreditType,
+    Profession,
+)
+from .content import (
     Author,
     Choice,
     Course,
@@ -12,10 +21,12 @@ from .content import (
     Reference,
     ReferenceKind,
     Section,
+    credit_split_problem,
     validate_choice_set,
     validate_quarter_hours,
 )
 from .credit import (
+    LAYOUT_CURRENT,
     Certificate,
     CertificateEvent,
     CertificateEventKind,
@@ -36,11 +47,23 @@ from .learning import (
     attempts_left,
     enrollment_status,
 )
+from .licenses import (
+    PROFESSION_OF,
+    License,
+    LicenseType,
+    RequirementMinimum,
+    RequirementProfile,
+    SelfReportedCredit,
+)
 from .mail import OutboundEmail, OutboundEmailStatus
 
 __all__ = [
+    "LAYOUT_CURRENT",
+    "PLACEHOLDERS",
     "Answer",
     "Approval",
+    "ApprovalCoverage",
+    "ApprovalScope",
     "Attempt",
     "AttemptState",
     "Author",
@@ -50,6 +73,9 @@ __all__ = [
     "CertificateStatus",
     "Choice",
     "Course",
+    "CourseApproval",
+    "CourseCredit",
+    "CreditType",
     "Enrollment",
     "EnrollmentStatus",
     "attempts_left",
@@ -59,9 +85,12 @@ __all__ = [
     "EvaluationResponse",
     "FailedResultReveals",
     "Level",
+    "License",
     "LicenseType",
     "OutboundEmail",
     "OutboundEmailStatus",
+    "PROFESSION_OF",
+    "Profession",
     "ProviderSettings",
     "Question",
     "QuestionKind",
@@ -69,10 +98,14 @@ __all__ = [
     "ReferenceKind",
     "ReissueRequest",
     "ReissueRequestStatus",
+    "RequirementMinimum",
+    "RequirementProfile",
+    "SelfReportedCredit",
     "Section",
     "SectionRead",
     "USState",
     "User",
+    "credit_split_problem",
     "validate_choice_set",
     "validate_quarter_hours",
 ]

@@ -3,14 +3,6 @@ from django.db import models
 from django.urls import reverse
 
 
-class LicenseType(models.TextChoices):
-    PSYCHOLOGIST = "psychologist", "Psychologist"
-    LCSW = "lcsw", "Licensed Clinical Social Worker (LCSW)"
-    LPC = "lpc", "Licensed Professional Counselor (LPC)"
-    LMFT = "lmft", "Licensed Marriage and Family Therapist (LMFT)"
-    OTHER = "other", "Other"
-
-
 class USState(models.TextChoices):
     AL = "AL", "Alabama"
     AK = "AK", "Alaska"
@@ -89,7 +81,7 @@ class ClinicianManager(UserManager):
 
 
 class User(AbstractUser):
-    """A clinician (or a staff member) with the license that goes on certificates."""
+    """A clinician (or a staff member), named as on certificates; licenses are License rows."""
 
     username = None
     first_name = None
@@ -98,13 +90,6 @@ class User(AbstractUser):
     full_name = models.CharField(
         max_length=200,
         help_text="Exactly as it must appear on your certificates, with credentials if you wish.",
-    )
-    license_type = models.CharField(
-        "profession / license type", max_length=20, choices=LicenseType.choices, blank=True
-    )
-    license_number = models.CharField(max_length=50, blank=True)
-    license_state = models.CharField(
-        "licensing state", max_length=2, choices=USState.choices, blank=True
     )
 
     USERNAME_FIELD = "email"
@@ -126,7 +111,3 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-    @property
-    def has_license_on_file(self):
-        return bool(self.license_type and self.license_number and self.license_state)

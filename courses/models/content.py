@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
@@ -61,6 +62,23 @@ def clean_certificate_text(obj, labels: dict[str, str], *, line_breaks=()) -> No
             setattr(obj, field, value)
     if errors:
         raise ValidationError(errors)
+
+
+# APA recommends 6-8 post-test questions per credit hour of home study.
+QUESTIONS_PER_HOUR = 6
+
+
+def credit_split_problem(course_hours, parts) -> str:
+    """Why these credit hours do not split the course's hours; empty when they do."""
+    total = sum(parts, Decimal(0))
+    if course_hours is None or total == course_hours:
+        return ""
+    if not parts:
+        return f"Split the course's {hours_text(course_hours)} CE hours into credit types."
+    return (
+        f"The credit types add up to {hours_text(total)} hours, but the course is "
+        f"{hours_text(course_hours)} CE hours."
+    )
 
 
 class Level(models.TextChoices):
@@ -122,6 +140,9 @@ class Course(models.Model):
     )
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.INTERMEDIATE)
     authors = models.ManyToManyField(Author, related_name="courses", blank=True)
+    approvals = models.ManyToManyField(
+        "Approval", through="CourseApproval", related_name="courses", blank=True
+    )
     pass_mark = models.PositiveSmallIntegerField(
         "pass mark (%)",
         default=75,
@@ -247,8 +268,9 @@ class Course(models.Model):
     def ce_hours_display(self):
         return hours_text(self.ce_hours) if self.ce_hours is not None else ""
 
-    def publish_problems(self):
-        """Why this course cannot be published yet, as sentences; empty when it can."""
+    def content_problems(self):
+        """What is wrong with the sections and questions, as sentences; a published
+        course is held to these on every save."""
         active = Question.objects.active().prefetch_related("choices")
         sections = self.sections.prefetch_related(models.Prefetch("questions", queryset=active))
         problems = ["The course is retired."] if self.is_retired else []
@@ -265,34 +287,36 @@ class Course(models.Model):
             problems.append("The course has no sections.")
         return problems
 
+    def publish_problems(self, *, on=None):
+        """Why this course cannot be published yet, as sentences; empty when it can."""
+        on = on or timezone.localdate()
+        problems = self.content_problems()
+        if not self.authors.exists():
+            problems.append("The course has no author.")
+        if not self.evaluation_items.exists():
+            problems.append("The course has no evaluation items.")
+        if split := credit_split_problem(
+            self.ce_hours, [credit.hours for credit in self.credits.all()]
+        ):
+            problems.append(split)
+        if not self.approvals.current(on).filter(coverage__isnull=False).exists():
+            problems.append(
+                "No current approval covers the course: offer it under an approval whose "
+                "period includes today and that covers at least one profession."
+            )
+        return problems
 
-class Approval(models.Model):
-    """An accrediting board's approval of the provider, quoted on certificates."""
-
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="approvals")
-    board = models.CharField(max_length=200, help_text="e.g. American Psychological Association")
-    provider_number = models.CharField(max_length=100, blank=True)
-    statement = models.TextField(help_text="The exact approval statement the board requires.")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.board
-
-    def clean(self):
-        clean_certificate_text(
-            self,
-            {
-                "board": "The approving board",
-                "provider_number": "The provider number",
-                "statement": "The approval statement",
-            },
-            line_breaks={"statement"},
-        )
+    def publish_warnings(self):
+        """What a board may query but does not stop publishing, as sentences."""
+        questions = Question.objects.active().filter(section__course=self).count()
+        wanted = self.ce_hours * QUESTIONS_PER_HOUR
+        if questions < wanted:
+            return [
+                f"The course has {questions} question{'s' if questions != 1 else ''} for "
+                f"{hours_text(self.ce_hours)} CE hours; APA recommends at least "
+                f"{QUESTIONS_PER_HOUR} per credit hour ({hours_text(wanted)})."
+            ]
+        return []
 
 
 class ContentQuerySet(models.QuerySet):

@@ -4,11 +4,15 @@ A certificate is a record of what was true when it was issued. Its snapshot
 fields are never updated; a revoke or reissue is a new event, not an edit.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from .accounts import USState
+from .approvals import date_text
 from .content import clean_certificate_text, hours_text
 from .learning import Enrollment
 
@@ -20,6 +24,14 @@ class ProviderSettings(models.Model):
     administrator_name = models.CharField("CE administrator's name", max_length=200, default="")
     administrator_title = models.CharField(max_length=200, default="CE Administrator")
     delivery_format = models.CharField(max_length=200, default="Home study, self-paced online")
+    contact_email = models.EmailField("contact email", blank=True)
+    contact_phone = models.CharField("contact phone", max_length=40, blank=True)
+    contact_address = models.CharField(
+        "postal address",
+        max_length=300,
+        blank=True,
+        help_text="One line, as certificates print it.",
+    )
     signature_image = models.ImageField(upload_to="provider/", blank=True)
     logo = models.ImageField(upload_to="provider/", blank=True)
 
@@ -45,8 +57,16 @@ class ProviderSettings(models.Model):
                 "administrator_name": "The CE administrator's name",
                 "administrator_title": "The CE administrator's title",
                 "delivery_format": "The delivery format",
+                "contact_phone": "The contact phone",
+                "contact_address": "The postal address",
             },
         )
+
+    @property
+    def contact_line(self) -> str:
+        """The provider's contact as one line on a certificate."""
+        parts = [self.contact_address, self.contact_phone, self.contact_email]
+        return " · ".join(part for part in parts if part)
 
     @classmethod
     def load(cls):
@@ -58,6 +78,13 @@ class CertificateStatus(models.TextChoices):
     VALID = "valid", "Valid"
     REVOKED = "revoked", "Revoked"
     REISSUED = "reissued", "Replaced by a reissued certificate"
+
+
+# How a certificate is laid out. An issued certificate keeps the layout it was issued
+# with, so its PDF stays byte for byte what it was; new certificates get the newest.
+# 1: one license, every approval of the course.
+# 2: the licenses held, the approvals covering them, credit types, level, contact.
+LAYOUT_CURRENT = 2
 
 
 class Certificate(models.Model):
@@ -78,21 +105,29 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
+    layout = models.PositiveSmallIntegerField(default=LAYOUT_CURRENT, editable=False)
 
     # Snapshot, as stated on the certificate.
     learner_name = models.CharField(max_length=200)
     license_type = models.CharField(max_length=100, blank=True)
     license_number = models.CharField(max_length=50, blank=True)
     license_state = models.CharField(max_length=50, blank=True)
+    # [{"profession", "license_type", "state", "number"}] as held at completion (layout 2).
+    licenses = models.JSONField(default=list, blank=True)
     course_title = models.CharField(max_length=200)
     ce_hours = models.DecimalField(max_digits=5, decimal_places=2)
     completed_on = models.DateField()
     delivery_format = models.CharField(max_length=200)
-    approvals = models.JSONField(default=list)  # [{"board", "provider_number", "statement"}]
+    ce_credits = models.JSONField(default=list, blank=True)  # [{"type", "hours"}] (layout 2)
+    level = models.CharField(max_length=20, blank=True)  # as displayed (layout 2)
+    # [{"board", "provider_number", "statement"}], with "abbreviation", "starts_on" and
+    # "ends_on" (ISO dates) from layout 2; the statement is rendered, as printed.
+    approvals = models.JSONField(default=list)
     authors = models.JSONField(default=list)  # ["Name, credentials", ...]
     provider_name = models.CharField(max_length=200)
     administrator_name = models.CharField(max_length=200, blank=True)
     administrator_title = models.CharField(max_length=200, blank=True)
+    provider_contact = models.CharField(max_length=400, blank=True)  # (layout 2)
     # The provider's images at issue time. Uploads never overwrite a stored file,
     # so a later signature or logo does not change this certificate.
     signature_image = models.FileField(upload_to="provider/", blank=True, editable=False)
@@ -127,6 +162,45 @@ class Certificate(models.Model):
     @property
     def ce_hours_display(self):
         return hours_text(self.ce_hours)
+
+    def license_phrases(self, *, shorten_numbers=False) -> list[str]:
+        """Each license held at completion: 'LCSW · License No. 123 · Texas'. Shortened,
+        a number shows its last four characters only, for the public verification page."""
+        states = dict(USState.choices)
+        phrases = []
+        for held in self.licenses:
+            number = held["number"]
+            if number and shorten_numbers and len(number) > 4:
+                number = "…" + number[-4:]
+            parts = [
+                held["license_type"],
+                f"License No. {number}" if number else "",
+                states.get(held["state"], held["state"]),
+            ]
+            phrases.append(" · ".join(part for part in parts if part))
+        return phrases
+
+    @property
+    def license_phrases_shortened(self) -> list[str]:
+        return self.license_phrases(shorten_numbers=True)
+
+    @property
+    def credits_display(self) -> str:
+        """'2 general/clinical · 1 ethics'"""
+        return " · ".join(f"{hours_text(c['hours'])} {c['type']}" for c in self.ce_credits)
+
+    @property
+    def cited_approvals(self) -> list[dict]:
+        """The approvals as stated, each with its "period" as printed (layout 2)."""
+        return [{**approval, "period": _period_text(approval)} for approval in self.approvals]
+
+
+def _period_text(approval: dict) -> str:
+    starts, ends = approval.get("starts_on"), approval.get("ends_on")
+    if not starts:
+        return ""
+    start = date_text(date.fromisoformat(starts))
+    return f"{start} – {date_text(date.fromisoformat(ends))}" if ends else f"from {start}"
 
 
 class CertificateEventKind(models.TextChoices):
@@ -169,6 +243,11 @@ class ReissueRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reissue_requests"
     )
     reason = models.TextField()
+    # Exactly what the learner asked the new certificate to state, copied from their
+    # profile when asking: the registrar reviews these, and an approval prints these,
+    # whatever the profile says by then.
+    requested_name = models.CharField(max_length=200, blank=True)
+    requested_licenses = models.JSONField(default=list, blank=True)  # License.snapshot()s
     status = models.CharField(
         max_length=10, choices=ReissueRequestStatus.choices, default=ReissueRequestStatus.PENDING
     )

@@ -267,7 +267,15 @@ def _render(certificate: Certificate) -> tuple[bytes, bool]:
     _draw_image(canvas, certificate.logo.name, MARGIN - 8, PAGE_HEIGHT - MARGIN - 48, 130, 56, "nw")
     if certificate.is_reissue:
         _draw_reissue_mark(canvas, certificate)
+    LAYOUTS[certificate.layout](canvas, certificate)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue(), not canvas.missing_images
 
+
+def _draw_layout_1(canvas, certificate):
+    """One license line, the facts in a row, every approval of the course. Frozen: the
+    certificates issued with it render these bytes for good."""
     y = PAGE_HEIGHT - 74
     _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
     y -= 40
@@ -323,6 +331,117 @@ def _render(certificate: Certificate) -> tuple[bytes, bool]:
 
     _draw_approvals(canvas, certificate, y - 20, FOOTER_TOP)
     _draw_footer(canvas, certificate)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue(), not canvas.missing_images
+
+
+def _draw_facts(canvas, facts, y):
+    """(label, value, share of the width) side by side, as a board clerk scans for them."""
+    total = sum(share for _, _, share in facts)
+    left = MARGIN
+    for label, value, share in facts:
+        column = TEXT_WIDTH * share / total
+        centre = left + column / 2
+        left += column
+        canvas.setFillColor(GREY)
+        canvas.setFont(SANS, 7.5)
+        canvas.drawCentredString(centre, y + 13, label.upper())
+        canvas.setFillColor(colors.black)
+        size = 11.5
+        while size > 7 and stringWidth(value, SANS_BOLD, size) > column - 10:
+            size -= 0.5
+        canvas.setFont(SANS_BOLD, size)
+        canvas.drawCentredString(centre, y, value)
+
+
+def _draw_approvals_2(canvas, certificate, top, bottom):
+    """Each approval with its number, period and statement, in the largest type that fits."""
+    items = []
+    for approval in certificate.cited_approvals:
+        name = escape(approval["board"])
+        if approval.get("abbreviation"):
+            name += f" ({escape(approval['abbreviation'])})"
+        head = [f"<b>{name}</b>"]
+        if approval.get("provider_number"):
+            head.append(f"No. {escape(approval['provider_number'])}")
+        if period := approval["period"]:
+            head.append(f"Approval period {escape(period)}")
+        items.append(" · ".join(head) + "<br/>" + escape(approval["statement"]))
+    if not items:
+        return
+    for size in (8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5):
+        style = ParagraphStyle(
+            "approval",
+            fontName=SANS,
+            fontSize=size,
+            leading=size * 1.22,
+            textColor=GREY,
+            alignment=TA_CENTER,
+        )
+        paragraphs = [Paragraph(item, style) for item in items]
+        gap = size * 0.6
+        heights = [p.wrap(TEXT_WIDTH, PAGE_HEIGHT)[1] + gap for p in paragraphs]
+        if sum(heights) <= top - bottom:
+            break
+    y = top
+    for paragraph, height in zip(paragraphs, heights, strict=True):
+        paragraph.drawOn(canvas, MARGIN, y - height + gap)
+        y -= height
+
+
+def _draw_layout_2(canvas, certificate):
+    """The licenses held, the facts a board clerk checks, the approvals covering them."""
+    y = PAGE_HEIGHT - 70
+    _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
+    y -= 36
+    _centred(canvas, "Certificate of Completion", y, SANS_BOLD, 28, NAVY)
+    y -= 26
+    _centred(canvas, "This certifies that", y, SANS, 10.5, GREY)
+    y -= 30
+    _centred(canvas, certificate.learner_name, y, SANS_BOLD, 24)
+    licenses = certificate.license_phrases()
+    # Two licenses to a line keeps four of them to two lines.
+    for start in range(0, len(licenses), 2):
+        y -= 15
+        _centred(canvas, "   |   ".join(licenses[start : start + 2]), y, SANS, 10, GREY)
+    y -= 21
+    _centred(canvas, "has completed the continuing education course", y, SANS, 10.5, GREY)
+    y -= 6
+    title_style = ParagraphStyle(
+        "title", fontName=SANS_BOLD, fontSize=15, leading=18, alignment=TA_CENTER
+    )
+    y = _paragraph(canvas, escape(certificate.course_title), title_style, MARGIN, y, TEXT_WIDTH)
+    if certificate.authors:
+        authors_style = ParagraphStyle(
+            "authors", fontName=SANS, fontSize=9, leading=11, alignment=TA_CENTER, textColor=GREY
+        )
+        label = "Author" if len(certificate.authors) == 1 else "Authors"
+        markup = f"{label}: " + escape("; ".join(certificate.authors))
+        y = _paragraph(canvas, markup, authors_style, MARGIN, y - 3, TEXT_WIDTH)
+
+    y -= 26
+    _draw_facts(
+        canvas,
+        [
+            ("CE hours", certificate.ce_hours_display, 2),
+            ("Level", certificate.level, 3),
+            ("Date completed", _date(certificate.completed_on), 4),
+            ("Date issued", _date(timezone.localdate(certificate.issued_at)), 4),
+            ("Format", certificate.delivery_format, 5),
+        ],
+        y,
+    )
+    if credits := certificate.credits_display:
+        y -= 17
+        _centred(canvas, f"Credit types: {credits}", y, SANS, 9, colors.black)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN + 60, y - 9, PAGE_WIDTH - MARGIN - 60, y - 9)
+
+    _draw_approvals_2(canvas, certificate, y - 15, FOOTER_TOP)
+    _draw_footer(canvas, certificate)
+    if certificate.provider_contact:
+        canvas.setFont(SANS, 7.5)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN + 10, 36, certificate.provider_contact)
+
+
+LAYOUTS = {1: _draw_layout_1, 2: _draw_layout_2}

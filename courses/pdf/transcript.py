@@ -40,13 +40,16 @@ def period_text(transcript: Transcript) -> str:
     return "All completed courses"
 
 
-def license_text(learner) -> str:
-    if not learner.has_license_on_file:
-        return "No license on file"
-    return (
-        f"{learner.get_license_type_display()} · {learner.license_number} · "
-        f"{learner.get_license_state_display()}"
-    )
+def license_text(license) -> str:
+    parts = [license.get_license_type_display(), license.number, license.get_state_display()]
+    return " · ".join(part for part in parts if part)
+
+
+def licenses_text(transcript: Transcript) -> str:
+    """The license a transcript is cut for, or every license the learner holds."""
+    if transcript.license is not None:
+        return license_text(transcript.license)
+    return "; ".join(license_text(lic) for lic in transcript.licenses) or "No license on file"
 
 
 class _NumberedCanvas(canvas.Canvas):
@@ -126,7 +129,7 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
         pdf.setFillColor(colors.black)
         lines = [
             ("Learner", learner.full_name),
-            ("License", license_text(learner)),
+            ("License", licenses_text(transcript)),
             ("Period", period_text(transcript)),
             ("Issued", _date(generated)),
         ]

@@ -7,9 +7,12 @@ and questions a course has.
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 
 from courses.models import (
+    Approval,
     Course,
+    CourseCredit,
     Enrollment,
     Question,
     Reference,
@@ -92,7 +95,25 @@ def course_reading(*, course: Course, viewer) -> CourseReading:
 
 
 def course_page_queryset(*, viewer) -> QuerySet[Course]:
-    return readable_courses(viewer=viewer).prefetch_related("authors", "approvals")
+    """With its authors, its approvals current today and its credit split."""
+    return readable_courses(viewer=viewer).prefetch_related(
+        "authors",
+        Prefetch(
+            "approvals",
+            queryset=Approval.objects.current(timezone.localdate()),
+            to_attr="current_approvals",
+        ),
+        Prefetch("credits", queryset=CourseCredit.objects.select_related("credit_type")),
+    )
+
+
+def approval_statements(*, course: Course, provider_name: str) -> list[tuple[Approval, str]]:
+    """Each current approval with its statement, as certificates print it for the course."""
+    credits = [(credit.credit_type.name, credit.hours) for credit in course.credits.all()]
+    return [
+        (a, a.statement(provider_name=provider_name, hours=course.ce_hours, credits=credits))
+        for a in course.current_approvals
+    ]
 
 
 # The page's one query, written out because the equivalent queryset (select_related and

@@ -30,6 +30,7 @@ from courses.models import (
     CertificateStatus,
     Enrollment,
     EnrollmentStatus,
+    License,
     Section,
     SectionRead,
     User,
@@ -68,13 +69,31 @@ class InProgress:
         return self.enrollment.course
 
 
+def certificate_states(certificate: Certificate, license: License) -> bool:
+    """Whether the certificate was issued for this license (its type and state)."""
+    kind = license.get_license_type_display()
+    if certificate.licenses:
+        return any(
+            (held["license_type"], held["state"]) == (kind, license.state)
+            for held in certificate.licenses
+        )
+    # Layout 1 stated one license in its own fields, the state by name.
+    return (certificate.license_type, certificate.license_state) == (
+        kind,
+        license.get_state_display(),
+    )
+
+
 @dataclass(frozen=True)
 class Transcript:
     learner: User
     start: datetime.date | None
     end: datetime.date | None
+    license: License | None  # the license the transcript is cut for, if any
+    licenses: list[License]  # every license the learner holds
     in_progress: list[InProgress]
     certificates: list[Certificate]  # in the period; each has .counts and .replacement_code
+    every: list[Certificate]  # all of them, whatever the period and license
     total_hours: Decimal
     total_courses: int
     period_hours: Decimal
@@ -119,12 +138,16 @@ def transcript_for(
     learner: User,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    license: License | None = None,
 ) -> Transcript:
-    """The learner's own transcript, in two queries whatever its size.
+    """The learner's own transcript, in three queries whatever its size.
 
     1. enrollments in progress, with section and attempt counts as subqueries;
     2. the learner's certificates, from which the period's list and the all-time and
-       period totals are taken.
+       period totals are taken;
+    3. the learner's licenses.
+
+    Cut for a license, it lists only the certificates issued for that license.
     """
     last_attempt = Attempt.objects.filter(enrollment=OuterRef("pk")).order_by("-number")
     enrollments = (
@@ -161,19 +184,23 @@ def transcript_for(
         .select_related("enrollment__course")
         .order_by("-completed_on", "-issued_at", "-pk")
     )
+    stated = every if license is None else [c for c in every if certificate_states(c, license)]
     certificates = [
         c
-        for c in every
+        for c in stated
         if (start is None or c.completed_on >= start) and (end is None or c.completed_on <= end)
     ]
-    credited = [c for c in every if c.counts]
+    credited = [c for c in stated if c.counts]
     credited_in_period = [c for c in certificates if c.counts]
     return Transcript(
         learner=learner,
         start=start,
         end=end,
+        license=license,
+        licenses=list(License.objects.filter(holder=learner)),
         in_progress=in_progress,
         certificates=certificates,
+        every=every,
         total_hours=sum((c.ce_hours for c in credited), Decimal("0")),
         total_courses=len(credited),
         period_hours=sum((c.ce_hours for c in credited_in_period), Decimal("0")),

@@ -8,6 +8,13 @@ Like a Moodle backup or an Open edX course export. The zip holds:
 Lists in the manifest are in display order; positions are not stored. Whether a
 course is published is not part of the archive: an import is always a draft.
 
+Version 2 carries each approval the course is offered under (body, number, period,
+coverage, statement template) and the course's credit split. Version 1 archives, which
+had a board, number and statement per course, are still read: each approval is taken
+the way migration 0007 took the old rows (the statement word for word, a period from
+the day of import with no end date, every profession covered) and all the hours are
+general/clinical.
+
 An import trusts nothing in the zip. Every member name, size and type is checked
 before anything is read, reads are capped, the manifest is checked key by key and
 then by the models' own validation, and audio must match its checksum. The import
@@ -25,6 +32,7 @@ import stat
 import unicodedata
 import zipfile
 import zlib
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -32,21 +40,30 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from courses.models import (
     Approval,
+    ApprovalCoverage,
+    ApprovalScope,
     Author,
     Choice,
     Course,
+    CourseApproval,
+    CourseCredit,
+    CreditType,
     EvaluationItem,
+    Profession,
     Question,
     Reference,
     Section,
+    credit_split_problem,
     validate_choice_set,
 )
 
 FORMAT = "ceapp-course-archive"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST_NAME = "manifest.json"
 MEDIA_DIR = "media/"
 
@@ -57,12 +74,27 @@ MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # a zip bomb inflates far more than text or audio does
 
+GENERAL_CREDIT_TYPE = "general-clinical"  # created by migration 0007
+
 AUDIO_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(mp3|m4a|ogg)")
 
 # The manifest's shape, checked by _check(): a dict is an object with exactly these
 # keys, [spec] a list of spec, a tuple a choice between specs (None allows null).
 AUTHOR = {"name": str, "credentials": str, "bio": str, "conflict_of_interest": str}
-APPROVAL = {"board": str, "provider_number": str, "statement": str}
+APPROVAL_V1 = {"board": str, "provider_number": str, "statement": str}
+COVERAGE = {"profession": str, "state": str}
+APPROVAL = {
+    "body_name": str,
+    "body_abbreviation": str,
+    "number": str,
+    "scope": str,
+    "starts_on": str,
+    "ends_on": (str, None),
+    "statement_template": str,
+    "is_sample": bool,
+    "coverage": [COVERAGE],
+}
+CREDIT = {"credit_type": str, "credit_type_name": str, "hours": str}
 EVALUATION_ITEM = {"text": str}
 AUDIO = {"file": str, "sha256": str, "size": int, "duration": (float, int, None)}
 REFERENCE = {
@@ -110,10 +142,16 @@ COURSE = {
     "shuffle_choices": bool,
     "authors": [AUTHOR],
     "approvals": [APPROVAL],
+    "credits": [CREDIT],
     "evaluation_items": [EVALUATION_ITEM],
     "sections": [SECTION],
 }
 MANIFEST = {"format": str, "version": int, "course": COURSE}
+COURSE_V1 = {
+    **{key: spec for key, spec in COURSE.items() if key != "credits"},
+    "approvals": [APPROVAL_V1],
+}
+MANIFESTS = {1: {**MANIFEST, "course": COURSE_V1}, 2: MANIFEST}
 
 
 class ArchiveError(Exception):
@@ -141,7 +179,17 @@ def course_export(*, course: Course, file: BinaryIO | None = None) -> bytes | No
                 **_pick(course, COURSE),
                 "ce_hours": str(course.ce_hours),
                 "authors": [_pick(a, AUTHOR) for a in course.authors.order_by("name", "id")],
-                "approvals": [_pick(a, APPROVAL) for a in course.approvals.all()],
+                "approvals": [
+                    _export_approval(a) for a in course.approvals.prefetch_related("coverage")
+                ],
+                "credits": [
+                    {
+                        "credit_type": credit.credit_type.slug,
+                        "credit_type_name": credit.credit_type.name,
+                        "hours": str(credit.hours),
+                    }
+                    for credit in course.credits.select_related("credit_type")
+                ],
                 "evaluation_items": [
                     _pick(item, EVALUATION_ITEM) for item in course.evaluation_items.all()
                 ],
@@ -151,6 +199,15 @@ def course_export(*, course: Course, file: BinaryIO | None = None) -> bytes | No
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         zf.writestr(_entry(MANIFEST_NAME, zipfile.ZIP_DEFLATED), text)
     return None
+
+
+def _export_approval(approval):
+    return {
+        **_pick(approval, APPROVAL),
+        "starts_on": approval.starts_on.isoformat(),
+        "ends_on": approval.ends_on.isoformat() if approval.ends_on else None,
+        "coverage": [_pick(row, COVERAGE) for row in approval.coverage.all()],
+    }
 
 
 def _export_section(zf, section):
@@ -331,13 +388,45 @@ def _read_manifest(zf, members):
         raise ArchiveError(f"This is not a course archive: {MANIFEST_NAME} is not a {FORMAT}.")
     if "version" not in manifest:
         raise ArchiveError(f"{MANIFEST_NAME} does not say which format version it uses.")
-    if manifest["version"] != VERSION or isinstance(manifest["version"], bool):
+    version = manifest["version"]
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise ArchiveError(
-            f"Unsupported archive version {manifest['version']!r}; "
-            f"this site reads version {VERSION}."
+            f"Unsupported archive version {version!r}; this site reads versions "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}."
         )
-    _check(manifest, MANIFEST, "manifest")
+    _check(manifest, MANIFESTS[version], "manifest")
+    if version == 1:
+        manifest["course"] = _course_from_v1(manifest["course"])
     return manifest
+
+
+def _course_from_v1(course):
+    """A version 1 course as version 2 states it (see the module's docstring)."""
+    today = timezone.localdate().isoformat()
+    return {
+        **course,
+        "approvals": [
+            {
+                "body_name": old["board"],
+                "body_abbreviation": "",
+                "number": old["provider_number"],
+                "scope": ApprovalScope.PROVIDER,
+                "starts_on": today,
+                "ends_on": None,
+                "statement_template": old["statement"].replace("{", "{{").replace("}", "}}"),
+                "is_sample": False,
+                "coverage": [{"profession": p, "state": ""} for p in Profession.values],
+            }
+            for old in course["approvals"]
+        ],
+        "credits": [
+            {
+                "credit_type": GENERAL_CREDIT_TYPE,
+                "credit_type_name": "general/clinical",
+                "hours": course["ce_hours"],
+            }
+        ],
+    }
 
 
 def _refuse_constant(name):
@@ -426,7 +515,13 @@ def _create_course(zf, audio_members, data, slug, saved):
     _save(course, "course")
     course.authors.set([_author(a, f"course.authors[{i}]") for i, a in enumerate(data["authors"])])
     for i, item in enumerate(data["approvals"]):
-        _save(Approval(course=course, position=i, **item), f"course.approvals[{i}]")
+        where = f"course.approvals[{i}]"
+        _save(CourseApproval(course=course, approval=_approval(item, i, where)), where)
+    parts = [
+        _credit(course, item, f"course.credits[{i}]") for i, item in enumerate(data["credits"])
+    ]
+    if problem := credit_split_problem(course.ce_hours, [credit.hours for credit in parts]):
+        raise ArchiveError(f"course.credits: {problem}")
     for i, item in enumerate(data["evaluation_items"]):
         _save(EvaluationItem(course=course, position=i, **item), f"course.evaluation_items[{i}]")
     for i, item in enumerate(data["sections"]):
@@ -448,6 +543,48 @@ def _create_course(zf, audio_members, data, slug, saved):
 
 def _fields(data, spec):
     return {key: data[key] for key in _plain_keys(spec)}
+
+
+def _approval(data, position, where):
+    """The same provider approval is shared by every course offered under it, so an
+    identical one is reused; a course approval always belongs to the new course."""
+    fields = {
+        **_fields(data, APPROVAL),
+        "starts_on": _date(data["starts_on"], f"{where}.starts_on"),
+        "ends_on": _date(data["ends_on"], f"{where}.ends_on") if data["ends_on"] else None,
+    }
+    if data["scope"] == ApprovalScope.PROVIDER:
+        found = Approval.objects.filter(**fields).first()
+        if found is not None:
+            return found
+    approval = Approval(position=position, **fields)
+    _save(approval, where)
+    for j, row in enumerate(data["coverage"]):
+        _save(ApprovalCoverage(approval=approval, **row), f"{where}.coverage[{j}]")
+    return approval
+
+
+def _date(value, where):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ArchiveError(f"{where} {value!r} is not a date (YYYY-MM-DD).") from None
+
+
+def _credit(course, data, where):
+    credit_type = CreditType.objects.filter(slug=data["credit_type"]).first()
+    if credit_type is None:
+        credit_type = CreditType(slug=data["credit_type"], name=data["credit_type_name"])
+        _save(credit_type, f"{where}.credit_type")
+    try:
+        hours = Decimal(data["hours"])
+    except InvalidOperation:
+        hours = None
+    if hours is None or not hours.is_finite():
+        raise ArchiveError(f"{where}.hours {data['hours']!r} is not a number.")
+    credit = CourseCredit(course=course, credit_type=credit_type, hours=hours)
+    _save(credit, where)
+    return credit
 
 
 def _author(data, where):

@@ -3,6 +3,7 @@ reissued, never edited. Every change leaves a CertificateEvent."""
 
 import re
 import secrets
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import (
+    LAYOUT_CURRENT,
     Certificate,
     CertificateEvent,
     CertificateEventKind,
@@ -23,7 +25,9 @@ from courses.models import (
     ReissueRequest,
     ReissueRequestStatus,
     User,
+    USState,
 )
+from courses.selectors.approvals import HeldLicense, certificate_approvals
 
 # No 0/O, 1/I/L or U, so a code survives being read aloud or typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -32,16 +36,14 @@ CODE_GROUP_LENGTH = 4
 CODE_PATTERN = re.compile(rf"[{CODE_ALPHABET}]{{4}}(?:-[{CODE_ALPHABET}]{{4}}){{2}}")
 CODE_ATTEMPTS = 5
 
-# The fields a reissue refreshes from the learner's profile; everything else is kept.
-LEARNER_FIELDS = {
-    "learner_name": "Name",
-    "license_type": "License type",
-    "license_number": "License number",
-    "license_state": "Licensing state",
-}
+# What a reissue takes from the request (the learner's name and licenses) is
+# _learner_fields'; everything else is kept from the original.
 COURSE_FIELDS = (
+    "layout",
     "course_title",
     "ce_hours",
+    "ce_credits",
+    "level",
     "completed_on",
     "delivery_format",
     "approvals",
@@ -49,6 +51,7 @@ COURSE_FIELDS = (
     "provider_name",
     "administrator_name",
     "administrator_title",
+    "provider_contact",
     "signature_image",
     "logo",
 )
@@ -72,52 +75,128 @@ def certificate_code_normalize(raw: str) -> str:
     )
 
 
-def _learner_snapshot(learner: User) -> dict:
+def _profile_licenses(learner: User) -> list[dict]:
+    return [license.snapshot() for license in learner.licenses.all()]
+
+
+def _learner_fields(name: str, licenses: list[dict]) -> dict:
+    """The certificate fields that state the learner."""
+    first = licenses[0] if licenses else {}
     return {
-        "learner_name": learner.full_name,
-        "license_type": learner.get_license_type_display(),
-        "license_number": learner.license_number,
-        "license_state": learner.get_license_state_display(),
+        "learner_name": name,
+        "license_type": first.get("license_type", ""),
+        "license_number": first.get("number", ""),
+        "license_state": USState(first["state"]).label if first.get("state") else "",
+        "licenses": licenses,
     }
 
 
-def _course_snapshot(enrollment: Enrollment, provider: ProviderSettings) -> dict:
+def _approvals_stated(
+    *, course, licenses: list[dict], on, provider_name: str, hours, credits
+) -> list[dict]:
+    """The approvals a certificate cites for these licenses on the day of completion,
+    each with its number, period and statement as printed."""
+    held = [HeldLicense(**license) for license in licenses]
+    return [
+        {
+            "board": approval.body_name,
+            "abbreviation": approval.body_abbreviation,
+            "provider_number": approval.number,
+            "starts_on": approval.starts_on.isoformat(),
+            "ends_on": approval.ends_on.isoformat() if approval.ends_on else "",
+            "statement": approval.statement(
+                provider_name=provider_name, hours=hours, credits=credits
+            ),
+        }
+        for approval in certificate_approvals(course=course, licenses=held, on=on)
+    ]
+
+
+def _course_snapshot(
+    enrollment: Enrollment, provider: ProviderSettings, licenses: list[dict]
+) -> dict:
+    """The course as certified on the day of completion, for the licenses then held."""
     course = enrollment.course
+    completed_on = timezone.localdate(enrollment.completed_at)
+    credits = [
+        (credit.credit_type.name, credit.hours)
+        for credit in course.credits.select_related("credit_type")
+    ]
     return {
+        "layout": LAYOUT_CURRENT,
         "course_title": course.title,
         "ce_hours": course.ce_hours,
-        "completed_on": timezone.localdate(enrollment.completed_at),
+        "ce_credits": [{"type": name, "hours": str(hours)} for name, hours in credits],
+        "level": course.get_level_display(),
+        "completed_on": completed_on,
         "delivery_format": provider.delivery_format,
-        "approvals": [
-            {"board": a.board, "provider_number": a.provider_number, "statement": a.statement}
-            for a in course.approvals.all()
-        ],
+        "approvals": _approvals_stated(
+            course=course,
+            licenses=licenses,
+            on=completed_on,
+            provider_name=provider.provider_name,
+            hours=course.ce_hours,
+            credits=credits,
+        ),
         "authors": [str(author) for author in course.authors.all()],
         "provider_name": provider.provider_name,
         "administrator_name": provider.administrator_name,
         "administrator_title": provider.administrator_title,
+        "provider_contact": provider.contact_line,
         "signature_image": provider.signature_image.name,
         "logo": provider.logo.name,
     }
 
 
-class ProfileField(NamedTuple):
+def license_line(license: dict) -> str:
+    """One stated license as a reviewer reads it: 'LCSW · No. 123 · Texas'."""
+    state = USState(license["state"]).label if license.get("state") else ""
+    number = f"No. {license['number']}" if license.get("number") else ""
+    return " · ".join(part for part in (license.get("license_type"), number, state) if part)
+
+
+def _stated_licenses(certificate: Certificate) -> list[str]:
+    if certificate.licenses:
+        return [license_line(license) for license in certificate.licenses]
+    # Layout 1 stated one license in its own fields.
+    parts = (
+        certificate.license_type,
+        f"No. {certificate.license_number}" if certificate.license_number else "",
+        certificate.license_state,
+    )
+    return [" · ".join(part for part in parts if part)] if any(parts) else []
+
+
+class ReissueField(NamedTuple):
     label: str
-    on_certificate: str
-    in_profile: str
+    on_certificate: list[str]
+    requested: list[str]
 
     @property
     def changed(self) -> bool:
-        return self.on_certificate != self.in_profile
+        return self.on_certificate != self.requested
 
 
-def certificate_profile_fields(*, certificate: Certificate, learner: User) -> list[ProfileField]:
-    """What the certificate states about the learner next to their profile now."""
-    current = _learner_snapshot(learner)
+def _reissue_fields(
+    certificate: Certificate, name: str, licenses: list[dict]
+) -> list[ReissueField]:
     return [
-        ProfileField(label, getattr(certificate, field), current[field])
-        for field, label in LEARNER_FIELDS.items()
+        ReissueField("Name", [certificate.learner_name], [name]),
+        ReissueField(
+            "Licenses", _stated_licenses(certificate), [license_line(lic) for lic in licenses]
+        ),
     ]
+
+
+def certificate_profile_fields(*, certificate: Certificate, learner: User) -> list[ReissueField]:
+    """What the certificate states about the learner next to their profile now."""
+    return _reissue_fields(certificate, learner.full_name, _profile_licenses(learner))
+
+
+def reissue_request_fields(*, request: ReissueRequest) -> list[ReissueField]:
+    """What the certificate states next to what the request asked for: what the
+    registrar reviews, and what approving it prints."""
+    return _reissue_fields(request.certificate, request.requested_name, request.requested_licenses)
 
 
 def _certificate_create(**fields) -> Certificate:
@@ -174,10 +253,11 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
     existing = Certificate.objects.filter(enrollment=enrollment, reissue_of__isnull=True).first()
     if existing:
         return existing
+    licenses = _profile_licenses(enrollment.learner)
     certificate = _certificate_create(
         enrollment=enrollment,
-        **_learner_snapshot(enrollment.learner),
-        **_course_snapshot(enrollment, ProviderSettings.load()),
+        **_learner_fields(enrollment.learner.full_name, licenses),
+        **_course_snapshot(enrollment, ProviderSettings.load(), licenses),
     )
     CertificateEvent.objects.create(certificate=certificate, kind=CertificateEventKind.ISSUED)
     # Into the outbox, in this transaction: sent after commit, never for a rollback.
@@ -222,7 +302,17 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
     )
     for request in certificate.reissue_requests.filter(status=ReissueRequestStatus.PENDING):
         reissue_request_decline(request=request, actor=actor, note="The certificate was revoked.")
+    _certificate_revoked_email(certificate, certificate.enrollment.learner.email)
     return certificate
+
+
+def _certificate_revoked_email(certificate: Certificate, email: str) -> None:
+    send_mail(
+        f"Your certificate {certificate.code} was revoked",
+        render_to_string("courses/email/certificate_revoked.txt", {"certificate": certificate}),
+        None,
+        [email],
+    )
 
 
 @transaction.atomic
@@ -236,15 +326,18 @@ def reissue_request_create(
     _require_valid(certificate, "reissued")
     if certificate.reissue_requests.filter(status=ReissueRequestStatus.PENDING).exists():
         raise ValidationError("A reissue request for this certificate is already waiting.")
-    if not any(
-        f.changed for f in certificate_profile_fields(certificate=certificate, learner=learner)
-    ):
+    name, licenses = learner.full_name, _profile_licenses(learner)
+    if not any(f.changed for f in _reissue_fields(certificate, name, licenses)):
         raise ValidationError(
-            "Your profile matches this certificate. Update your name or license in your "
+            "Your profile matches this certificate. Update your name or licenses in your "
             "profile first; the reissued certificate will carry them."
         )
     request = ReissueRequest.objects.create(
-        certificate=certificate, requested_by=learner, reason=reason
+        certificate=certificate,
+        requested_by=learner,
+        reason=reason,
+        requested_name=name,
+        requested_licenses=licenses,
     )
     CertificateEvent.objects.create(
         certificate=certificate,
@@ -273,7 +366,9 @@ def _decide(request: ReissueRequest, status: str, actor: User) -> None:
 
 @transaction.atomic
 def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
-    """Approve a reissue: a new certificate with the learner's current name and license.
+    """Approve a reissue: a new certificate with the name and licenses the request
+    asked for, as the registrar reviewed them (reissue_request_fields), whatever the
+    profile says now.
 
     The course, hours, date and approvals stay as they were earned; the original
     stays on record, marked reissued and linked from the new one.
@@ -282,11 +377,23 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
     original = _locked(request.certificate)
     _require_valid(original, "reissued")
     learner = original.enrollment.learner
+    course_fields = {field: getattr(original, field) for field in COURSE_FIELDS}
+    if original.layout >= 2:
+        # The approvals that covered the reviewed licenses on the day of completion, so a
+        # license added since is cited when an approval covered it then.
+        course_fields["approvals"] = _approvals_stated(
+            course=original.enrollment.course,
+            licenses=request.requested_licenses,
+            on=original.completed_on,
+            provider_name=original.provider_name,
+            hours=original.ce_hours,
+            credits=[(c["type"], Decimal(c["hours"])) for c in original.ce_credits],
+        )
     certificate = _certificate_create(
         enrollment=original.enrollment,
         reissue_of=original,
-        **_learner_snapshot(learner),
-        **{field: getattr(original, field) for field in COURSE_FIELDS},
+        **_learner_fields(request.requested_name, request.requested_licenses),
+        **course_fields,
     )
     original.status = CertificateStatus.REISSUED
     original.save(update_fields=["status"])

@@ -1,12 +1,15 @@
-"""The clinician's profile. Sign-up, log in and out, email, passwords and the second
-factor are django-allauth's views (accounts/)."""
+"""The clinician's profile and licenses. Sign-up, log in and out, email, passwords and
+the second factor are django-allauth's views (accounts/); the license asked at sign-up
+is courses.forms.accounts.LicenseSignupForm."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from courses.forms.accounts import ProfileForm
-from courses.models import User
+from courses.forms.accounts import LicenseForm, ProfileForm
+from courses.models import License, User
+from courses.services.licenses import license_create, license_delete, license_update
 
 
 @login_required
@@ -17,4 +20,49 @@ def profile(request):
         form.save()
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    licenses = License.objects.filter(holder=request.user)
+    return render(request, "accounts/profile.html", {"form": form, "licenses": licenses})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def license_add(request):
+    form = LicenseForm(request.POST or None, holder=request.user)
+    if form.is_valid():
+        license = license_create(holder=request.user, **form.cleaned_data)
+        messages.success(request, f"Your {license.short_name} license is added.")
+        return redirect("profile")
+    return render(
+        request,
+        "accounts/license_form.html",
+        {"form": form, "license": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def license_edit(request, pk):
+    license = get_object_or_404(License, pk=pk, holder=request.user)
+    form = LicenseForm(request.POST or None, instance=License.objects.get(pk=license.pk))
+    if form.is_valid():
+        license = license_update(license=license, **form.cleaned_data)
+        messages.success(request, f"Your {license.short_name} license is saved.")
+        return redirect("profile")
+    return render(
+        request,
+        "accounts/license_form.html",
+        {"form": form, "license": license},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def license_remove(request, pk):
+    license = get_object_or_404(License, pk=pk, holder=request.user)
+    if request.method == "POST":
+        license_delete(license=license)
+        messages.success(request, f"Your {license.short_name} license is removed.")
+        return redirect("profile")
+    return render(request, "accounts/license_remove.html", {"license": license})

@@ -3,14 +3,29 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from courses.content_cache import section_content_html
+from courses.forms.catalog import CatalogFilterForm
+from courses.models import ProviderSettings
 from courses.selectors import learning, reading
+from courses.selectors.catalog import catalog_search, license_coverage, viewer_licenses
 from courses.views.media import content_type_for
 
 
 def catalog(request):
-    return render(request, "courses/catalog.html", {"courses": reading.catalog_courses()})
+    form = CatalogFilterForm(request.GET or None)
+    today = timezone.localdate()
+    courses = list(catalog_search(on=today, **form.filters))
+    coverage = license_coverage(courses=courses, licenses=viewer_licenses(request.user), on=today)
+    for course in courses:
+        course.license_coverage = coverage[course.pk]
+    return render(
+        request,
+        "courses/catalog.html",
+        {"courses": courses, "form": form, "filtered": bool(form.filters)},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 def course_detail(request, slug):
@@ -27,6 +42,12 @@ def course_detail(request, slug):
             "course": course,
             "reading": reading.course_reading(course=course, viewer=request.user),
             "enrollment_summary": summary,
+            "approval_statements": reading.approval_statements(
+                course=course, provider_name=ProviderSettings.load().provider_name
+            ),
+            "license_coverage": license_coverage(
+                courses=[course], licenses=viewer_licenses(request.user), on=timezone.localdate()
+            )[course.pk],
         },
     )
 

@@ -15,6 +15,7 @@ from courses.forms.reports import CompletionFilterForm
 from courses.models import CertificateStatus
 from courses.models.content import hours_text
 from courses.permissions import RECORDS_PERMISSION
+from courses.selectors.approvals import approvals_lapsing
 from courses.selectors.evidence import course_time_spent
 from courses.selectors.reports import (
     LOW_DISCRIMINATION,
@@ -29,6 +30,7 @@ from courses.selectors.reports import (
 )
 
 ROSTER_PAGE_SIZE = 50
+LAPSE_WARNING_DAYS = 90
 ROSTER_HEADER = [
     "Learner name",
     "License type",
@@ -43,18 +45,24 @@ ROSTER_HEADER = [
 ]
 
 
-def records_staff_required(view):
+def staff_required(permission):
     """Anonymous users go to the login page; anyone else without the right gets a 403."""
 
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and user.is_staff and user.has_perm(RECORDS_PERMISSION)):
-            raise PermissionDenied("Reports are for CE staff.")
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_active and user.is_staff and user.has_perm(permission)):
+                raise PermissionDenied("Reports are for CE staff.")
+            return view(request, *args, **kwargs)
 
-    return require_GET(wrapper)
+        return require_GET(wrapper)
+
+    return decorator
+
+
+records_staff_required = staff_required(RECORDS_PERMISSION)
 
 
 @records_staff_required
@@ -173,3 +181,18 @@ def course_report(request, slug):
         "limits": {"easy": TOO_EASY, "hard": TOO_HARD, "discrimination": LOW_DISCRIMINATION},
     }
     return render(request, "courses/reports/course.html", context)
+
+
+@staff_required("courses.view_approval")
+def approvals_lapsing_report(request):
+    """Approvals that end within LAPSE_WARNING_DAYS while a live course is offered under them."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "courses/reports/approvals.html",
+        {
+            "approvals": approvals_lapsing(on=today, days=LAPSE_WARNING_DAYS),
+            "days": LAPSE_WARNING_DAYS,
+            "today": today,
+        },
+    )

@@ -78,8 +78,9 @@ def _setup(count):
         for board in ("APA", "ASWB ACE", "CA BBS", "NBCC"):
             ApprovalFactory(
                 course=course,
-                board=board,
-                statement=f"{provider.provider_name} is approved by {board} to sponsor "
+                body_name=board,
+                body_abbreviation="",
+                statement_template="{provider_name} is approved by " + board + " to sponsor "
                 "continuing education. The provider maintains responsibility for this "
                 "program and its content. Regulatory boards are the final authority on "
                 "courses accepted for continuing education credit.",

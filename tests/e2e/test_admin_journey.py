@@ -2,9 +2,9 @@
 
 from playwright.sync_api import expect
 
-from courses.models import Course
+from courses.models import Course, CourseCredit
 from tests.e2e.conftest import DESKTOP, SECTION_AUDIO, screenshot
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import CreditTypeFactory, StaffFactory, UserFactory, make_publishable
 from tests.second_factor import browser_log_in, totp_activate
 
 TITLE = "Boundaries in Rural Practice"
@@ -87,7 +87,12 @@ def test_admin_authors_and_publishes_a_course(page, browser, live_server):
         True,
     )
 
-    # Publish.
+    # Publish, once the course has an author, an evaluation, its credit split and an
+    # approval (authored in tests/e2e/test_approval_journey.py).
+    make_publishable(course)
+    CourseCredit.objects.create(
+        course=course, credit_type=CreditTypeFactory(), hours=course.ce_hours
+    )
     page.goto(f"/admin/courses/course/{course.pk}/change/")
     page.get_by_label("Published").check()
     page.get_by_role("button", name="Save", exact=True).click()

@@ -30,7 +30,7 @@ def sign_up(page, smtp_server):
     page.goto("/accounts/signup/")
     page.get_by_label("Full name").fill(NAME)
     page.get_by_label("Email").fill("avery@example.org")
-    page.get_by_label("Profession / license type").select_option(label="Psychologist")
+    page.get_by_label("License type").select_option(label="Psychologist")
     page.get_by_label("License number").fill(LICENSE)
     page.get_by_label("Licensing state").select_option("CA")
     page.get_by_label("Password*", exact=True).fill("a long and lovely passphrase")
@@ -97,7 +97,7 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings, 
 
     sign_up(page, smtp_mail)
     learner = User.objects.get(email="avery@example.org")
-    assert (learner.full_name, learner.license_number) == (NAME, LICENSE)
+    assert (learner.full_name, learner.licenses.get().number) == (NAME, LICENSE)
 
     # The catalog, the course page, enrol.
     expect(page.get_by_role("heading", level=1)).to_have_text("Continuing education courses")
@@ -239,7 +239,7 @@ def test_new_clinician_earns_a_certificate(page, course, live_server, settings, 
 
 def test_board_clerk_verifies_a_code_on_a_phone(phone_page):
     certificate = CompletedEnrollmentFactory(
-        learner=UserFactory(full_name="Jordan Verified, LCSW", license_number="LCS 2718"),
+        learner=UserFactory(full_name="Jordan Verified, LCSW", license__number="LCS 2718"),
         course__title="Ethics for Clinicians",
         course__ce_hours="3.00",
     )

@@ -1,3 +1,4 @@
+import datetime
 import io
 import secrets
 import zipfile
@@ -6,9 +7,19 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from courses.models import Course, LicenseType, ProviderSettings, User
+from courses.models import (
+    Course,
+    CreditType,
+    LicenseType,
+    ProviderSettings,
+    RequirementMinimum,
+    RequirementProfile,
+    User,
+)
 from courses.services.archive import MANIFEST_NAME, MEDIA_DIR, ArchiveError, course_import
+from courses.services.licenses import license_create
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_SLUG = "power-in-the-helping-relationship"
@@ -17,11 +28,47 @@ ADMINISTRATOR_NAME = "Jordan Ellis, PhD"
 ADMIN = {"email": "admin@example.com", "full_name": "Demo Administrator"}
 CLINICIAN = {
     "email": "clinician@example.com",
-    "full_name": "Sam Rivera, LCSW",
-    "license_type": LicenseType.LCSW,
-    "license_number": "LCSW-DEMO-1234",
-    "license_state": "CA",
+    "full_name": "Sam Rivera, LCSW, LMFT",
 }
+# Licensed in two states, so the course page and My CE show two answers.
+CLINICIAN_LICENSES = [
+    {"license_type": LicenseType.LCSW, "state": "TX", "number": "LCSW-DEMO-1234", "days": 200},
+    {"license_type": LicenseType.LMFT, "state": "CA", "number": "LMFT-DEMO-5678", "days": 420},
+]
+
+# Sample renewal requirements, marked as samples: check each against the board's
+# current rules before relying on it. (state, license type, months, hours, home-study
+# cap, [(credit type slug, minimum hours)], source)
+SAMPLE_REQUIREMENTS = [
+    ("CA", LicenseType.LMFT, 24, 36, None, [("law-and-ethics", 6)], "CA BBS, 16 CCR §1887.3"),
+    ("CA", LicenseType.LCSW, 24, 36, None, [("law-and-ethics", 6)], "CA BBS, 16 CCR §1887.3"),
+    ("TX", LicenseType.LCSW, 24, 30, None, [("ethics", 6)], "Texas BSWE continuing education"),
+    ("NY", LicenseType.LCSW, 36, 36, 12, [], "NY SED social work CE (self-study cap)"),
+]
+
+
+def sample_requirements_ensure() -> int:
+    """Add the sample requirement profiles that are missing; returns how many."""
+    added = 0
+    for state, kind, months, hours, cap, minimums, source in SAMPLE_REQUIREMENTS:
+        profile, created = RequirementProfile.objects.get_or_create(
+            state=state,
+            license_type=kind,
+            defaults={
+                "period_months": months,
+                "hours_required": hours,
+                "home_study_cap": cap,
+                "source": source,
+                "is_sample": True,
+            },
+        )
+        if created:
+            added += 1
+            for slug, minimum in minimums:
+                RequirementMinimum.objects.create(
+                    profile=profile, credit_type=CreditType.objects.get(slug=slug), hours=minimum
+                )
+    return added
 
 
 def demo_archive() -> bytes:
@@ -60,6 +107,12 @@ class Command(BaseCommand):
                 )
             )
 
+        added = sample_requirements_ensure()
+        self.stdout.write(
+            f"Sample renewal requirement profiles: {added} added "
+            "(marked as samples; check them against each board's current rules)."
+        )
+
         provider = ProviderSettings.load()
         if not provider.administrator_name:
             provider.provider_name = PROVIDER_NAME
@@ -71,11 +124,14 @@ class Command(BaseCommand):
 
         admin = self._account(ADMIN, superuser=True)
         clinician = self._account(CLINICIAN, superuser=False)
+        licenses = ", ".join(
+            f"{lic['license_type'].upper()} {lic['state']}" for lic in CLINICIAN_LICENSES
+        )
         self.stdout.write(
             "\nDemo accounts (log in with the email address):\n"
             f"  Admin (superuser): {admin}\n"
-            f"  Clinician ({CLINICIAN['full_name']}, license {CLINICIAN['license_number']}, "
-            f"{CLINICIAN['license_state']}): {clinician}\n"
+            f"  Clinician ({CLINICIAN['full_name']}; "
+            f"{licenses}): {clinician}\n"
             "\nStart the server (DEBUG=1 manage.py runserver 127.0.0.1:8000), then log in:\n"
             "  Admin:      http://127.0.0.1:8000/admin/ (staff set up an authenticator app "
             "the first time)\n"
@@ -93,7 +149,18 @@ class Command(BaseCommand):
             )
         password = secrets.token_urlsafe(12)
         create = User.objects.create_superuser if superuser else User.objects.create_user
-        self._verified(create(password=password, **fields))
+        user = create(password=password, **fields)
+        self._verified(user)
+        if not superuser:
+            today = timezone.localdate()
+            for lic in CLINICIAN_LICENSES:
+                license_create(
+                    holder=user,
+                    license_type=lic["license_type"],
+                    state=lic["state"],
+                    number=lic["number"],
+                    renews_on=today + datetime.timedelta(days=lic["days"]),
+                )
         return f"{email} / password {password}"
 
     @staticmethod

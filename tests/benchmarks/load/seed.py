@@ -40,18 +40,26 @@ from django.utils.crypto import get_random_string
 
 from courses.markdown import render_markdown
 from courses.models import (
+    PROFESSION_OF,
     Answer,
     Approval,
+    ApprovalCoverage,
+    ApprovalScope,
     Attempt,
     Author,
     Certificate,
     CertificateEvent,
     Choice,
     Course,
+    CourseApproval,
+    CourseCredit,
+    CreditType,
     Enrollment,
     EvaluationItem,
     EvaluationRating,
     EvaluationResponse,
+    License,
+    Profession,
     ProviderSettings,
     Question,
     Reference,
@@ -166,6 +174,12 @@ def _first_id(model) -> int:
 
 # --- content -------------------------------------------------------------------------
 
+APA_STATEMENT = (
+    "{provider_name} is approved by the American Psychological Association to sponsor "
+    "continuing education for psychologists. {provider_name} maintains responsibility for "
+    "this program and its content."
+)
+
 BODY = """Clinicians meet this topic every week. This section sets out what the research says,
 where it is still thin, and what it means for everyday practice.
 
@@ -216,10 +230,12 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         model: _first_id(model)
         for model in (
             get_user_model(),
+            License,
             EmailAddress,
             Author,
             Course,
-            Approval,
+            CourseApproval,
+            CourseCredit,
             Section,
             Reference,
             Question,
@@ -244,6 +260,20 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     if not provider.administrator_name:
         provider.administrator_name = "Dana Whitfield, PhD"
         provider.save()
+
+    # One provider approval for every course, covering psychologists everywhere.
+    approval = Approval.objects.create(
+        body_name="American Psychological Association",
+        body_abbreviation="APA",
+        scope=ApprovalScope.PROVIDER,
+        starts_on=dt.date(2000, 1, 1),
+        ends_on=dt.date(2099, 12, 31),
+        statement_template=APA_STATEMENT,
+    )
+    ApprovalCoverage.objects.create(approval=approval, profession=Profession.PSYCHOLOGY)
+    general, _ = CreditType.objects.get_or_create(
+        slug="general-clinical", defaults={"name": "general/clinical"}
+    )
 
     # --- courses ---------------------------------------------------------------------
     body_html = render_markdown(BODY)
@@ -351,20 +381,16 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         )
         _copy(
             cursor,
-            Approval,
-            ["id", "course_id", "board", "provider_number", "statement", "position"],
-            (
-                _row(
-                    ids[Approval] + c,
-                    course_ids[c],
-                    "American Psychological Association",
-                    "",
-                    "Helping Professions CE is approved by the American Psychological "
-                    "Association to sponsor continuing education for psychologists.",
-                    0,
-                )
-                for c in range(C)
-            ),
+            CourseApproval,
+            ["id", "course_id", "approval_id"],
+            (_row(ids[CourseApproval] + c, course_ids[c], approval.pk) for c in range(C)),
+            counts,
+        )
+        _copy(
+            cursor,
+            CourseCredit,
+            ["id", "course_id", "credit_type_id", "hours"],
+            (_row(ids[CourseCredit] + c, course_ids[c], general.pk, "3.00") for c in range(C)),
             counts,
         )
         section_lines = []
@@ -540,9 +566,19 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             _stamp(now - dt.timedelta(days=800)),
             f"{prefix}{n}-{tag}@example.org",
             f"{prefix.title()} {n}",
-            licenses[n % 4],
-            f"LIC-{n:07d}",
+        )
+
+    def license_line(uid, n):
+        kind = licenses[n % 4]
+        return _row(
+            ids[License] + uid - first_user,
+            uid,
+            kind,
+            PROFESSION_OF[kind],
             states[n % len(states)],
+            f"LIC-{n:07d}",
+            None,
+            _stamp(now - dt.timedelta(days=800)),
         )
 
     staff_id = first_user + L + S
@@ -556,9 +592,16 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         "date_joined",
         "email",
         "full_name",
+    ]
+    license_columns = [
+        "id",
+        "holder_id",
         "license_type",
-        "license_number",
-        "license_state",
+        "profession",
+        "state",
+        "number",
+        "renews_on",
+        "created_at",
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
@@ -569,6 +612,14 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             [user_line(first_user + i, i, "learner") for i in range(L)]
             + [user_line(first_user + L + j, j, "submitter") for j in range(S)]
             + [user_line(staff_id, 0, "staff", staff=True)],
+            counts,
+        )
+        _copy(
+            cursor,
+            License,
+            license_columns,
+            [license_line(first_user + i, i) for i in range(L)]
+            + [license_line(first_user + L + j, j) for j in range(S)],
             counts,
         )
         # Every seeded address is verified, as after the sign-up link (allauth's row).
@@ -586,7 +637,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
             ],
             counts,
         )
-    say(f"{L + S + 1:,} users, their email addresses verified")
+    say(f"{L + S + 1:,} users, their email addresses verified, {L + S:,} licenses")
 
     enrollment_lines, read_lines, attempt_lines = [], [], []
     answer_lines, response_lines, rating_lines = [], [], []
@@ -613,21 +664,24 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         "{id}\t{enrollment}\t{code}\tvalid\t\\N\t{at}\t\\N\t\t{name}\t{lic}\t{number}\t{state}"
         "\t{title}\t3.00\t{day}\tHome study, self-paced online\t{approvals}\t{authors}"
         "\tHelping Professions CE\tDana Whitfield, PhD\tCE Administrator\t\t"
+        "\t2\t{licenses}\t{credits}\tIntermediate\t"
     )
     approvals_json = _text(
         json.dumps(
             [
                 {
                     "board": "American Psychological Association",
+                    "abbreviation": "APA",
                     "provider_number": "",
-                    "statement": "Helping Professions CE is approved by the American "
-                    "Psychological Association to sponsor continuing education for "
-                    "psychologists.",
+                    "starts_on": "2000-01-01",
+                    "ends_on": "2099-12-31",
+                    "statement": APA_STATEMENT.format(provider_name="Helping Professions CE"),
                 }
             ]
         )
     )
     authors_json = _text(json.dumps(["Morgan Ellis, PhD", "Riley Chen, LCSW"]))
+    credits_json = _text(json.dumps([{"type": "general/clinical", "hours": "3.00"}]))
     license_names = {
         "psychologist": "Psychologist",
         "lcsw": "Licensed Clinical Social Worker (LCSW)",
@@ -709,6 +763,19 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                         day=timezone.localdate(done).isoformat(),
                         approvals=approvals_json,
                         authors=authors_json,
+                        licenses=_text(
+                            json.dumps(
+                                [
+                                    {
+                                        "profession": PROFESSION_OF[licenses[i % 4]],
+                                        "license_type": license_names[licenses[i % 4]],
+                                        "state": states[i % len(states)],
+                                        "number": f"LIC-{i:07d}",
+                                    }
+                                ]
+                            )
+                        ),
+                        credits=credits_json,
                     )
                 )
                 event_lines.append(
@@ -859,6 +926,11 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "administrator_title",
                 "signature_image",
                 "logo",
+                "layout",
+                "licenses",
+                "ce_credits",
+                "level",
+                "provider_contact",
             ],
             certificate_lines,
             counts,
@@ -901,11 +973,13 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     # Identity sequences continue after the copied ids; statistics for the planner.
     models = [
         User,
+        License,
         EmailAddress,
         Author,
         Course,
         through,
-        Approval,
+        CourseApproval,
+        CourseCredit,
         Section,
         Reference,
         Question,

@@ -1,0 +1,63 @@
+"""Renewal requirements staff keep per state and license type, and the self-reported
+credit clinicians enter (read-only here: it is the clinician's record)."""
+
+from django.contrib import admin
+
+from courses.models import RequirementMinimum, RequirementProfile, SelfReportedCredit
+
+
+class RequirementMinimumInline(admin.TabularInline):
+    model = RequirementMinimum
+    extra = 1
+
+
+@admin.register(RequirementProfile)
+class RequirementProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "hours_required",
+        "period_months",
+        "home_study_cap",
+        "is_sample",
+    ]
+    list_filter = ["is_sample", "license_type", "state"]
+    fields = [
+        "state",
+        "license_type",
+        "period_months",
+        "hours_required",
+        "home_study_cap",
+        "source",
+        "is_sample",
+    ]
+    inlines = [RequirementMinimumInline]
+
+
+@admin.register(SelfReportedCredit)
+class SelfReportedCreditAdmin(admin.ModelAdmin):
+    list_display = ["title", "holder", "provider_name", "completed_on", "hours", "credit_type"]
+    list_select_related = ["holder", "credit_type"]
+    search_fields = ["title", "provider_name", "holder__email", "holder__full_name"]
+    date_hierarchy = "completed_on"
+    readonly_fields = [
+        "holder",
+        "licenses",
+        "title",
+        "provider_name",
+        "completed_on",
+        "hours",
+        "credit_type",
+        "is_home_study",
+        "certificate_file",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

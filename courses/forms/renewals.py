@@ -1,0 +1,60 @@
+"""Credit earned elsewhere, entered by the clinician with its certificate."""
+
+from pathlib import PurePath
+
+import filetype
+from django import forms
+from django.utils.text import slugify
+
+from courses.models import License, SelfReportedCredit
+
+# What a certificate from another provider may be uploaded as, by its content.
+CERTIFICATE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def validate_certificate_upload(upload) -> None:
+    """A PDF, PNG or JPEG (judged by its bytes, not its name), at most 5 MB."""
+    if upload.size > CERTIFICATE_MAX_BYTES:
+        raise forms.ValidationError(
+            f"The file is over {CERTIFICATE_MAX_BYTES // (1024 * 1024)} MB; "
+            "upload a smaller scan or the PDF itself."
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(262))
+    upload.seek(0)
+    if kind is None or kind.mime not in CERTIFICATE_TYPES:
+        raise forms.ValidationError("Upload the certificate as a PDF, PNG or JPEG file.")
+    stem = slugify(PurePath(upload.name).stem)[:60] or "certificate"
+    upload.name = f"{stem}.{CERTIFICATE_TYPES[kind.mime]}"
+
+
+class SelfReportedCreditForm(forms.ModelForm):
+    class Meta:
+        model = SelfReportedCredit
+        fields = [
+            "title",
+            "provider_name",
+            "completed_on",
+            "hours",
+            "credit_type",
+            "is_home_study",
+            "licenses",
+            "certificate_file",
+        ]
+        widgets = {
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "licenses": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"certificate_file": "PDF, PNG or JPEG, at most 5 MB."}
+
+    def __init__(self, *args, holder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["licenses"].queryset = License.objects.filter(holder=holder)
+        self.fields["licenses"].label_from_instance = lambda license: license.short_name
+        self.fields["credit_type"].empty_label = "Choose the credit type"
+
+    def clean_certificate_file(self):
+        upload = self.cleaned_data["certificate_file"]
+        validate_certificate_upload(upload)
+        return upload

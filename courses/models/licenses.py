@@ -1,0 +1,228 @@
+"""A clinician's licenses, and what each state asks of a license at renewal."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .accounts import USState
+from .approvals import Profession
+
+
+class LicenseType(models.TextChoices):
+    PSYCHOLOGIST = "psychologist", "Psychologist"
+    PSYD = "psyd", "Psychologist (PsyD)"
+    PHD = "phd", "Psychologist (PhD)"
+    LCSW = "lcsw", "Licensed Clinical Social Worker (LCSW)"
+    LPC = "lpc", "Licensed Professional Counselor (LPC)"
+    LPCC = "lpcc", "Licensed Professional Clinical Counselor (LPCC)"
+    LMFT = "lmft", "Licensed Marriage and Family Therapist (LMFT)"
+    OTHER = "other", "Other"
+
+
+# The profession a license type belongs to; "other" names none.
+PROFESSION_OF = {
+    LicenseType.PSYCHOLOGIST: Profession.PSYCHOLOGY,
+    LicenseType.PSYD: Profession.PSYCHOLOGY,
+    LicenseType.PHD: Profession.PSYCHOLOGY,
+    LicenseType.LCSW: Profession.SOCIAL_WORK,
+    LicenseType.LPC: Profession.COUNSELING,
+    LicenseType.LPCC: Profession.COUNSELING,
+    LicenseType.LMFT: Profession.MARRIAGE_FAMILY_THERAPY,
+}
+
+
+class License(models.Model):
+    """One license a clinician holds. Certificates copy it when issued, so editing or
+    removing it later leaves issued certificates as they were."""
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="licenses"
+    )
+    license_type = models.CharField(max_length=20, choices=LicenseType.choices)
+    profession = models.CharField(
+        max_length=30,
+        choices=Profession.choices,
+        blank=True,
+        help_text="Set from the license type; chosen by hand only for 'Other'.",
+    )
+    state = models.CharField("licensing state", max_length=2, choices=USState.choices, blank=True)
+    number = models.CharField("license number", max_length=50, blank=True)
+    renews_on = models.DateField(
+        "renewal date",
+        null=True,
+        blank=True,
+        help_text="The date this license is next due for renewal.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["holder", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "license_type", "state"],
+                condition=~Q(license_type="other"),
+                name="license_one_per_type_and_state",
+                violation_error_message="You already have this license in this state; "
+                "edit that one instead.",
+            ),
+            # A named license type belongs to a profession (save() sets it).
+            models.CheckConstraint(
+                condition=Q(license_type="other") | ~Q(profession=""),
+                name="license_named_type_has_profession",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def save(self, *args, **kwargs):
+        self.profession = PROFESSION_OF.get(self.license_type, self.profession)
+        super().save(*args, **kwargs)
+
+    @property
+    def short_name(self) -> str:
+        """'LCSW (Texas)', as the catalog and My CE name it."""
+        kind = self.license_type.upper() if self.license_type != LicenseType.OTHER else "License"
+        if self.license_type in (LicenseType.PSYCHOLOGIST, LicenseType.PSYD, LicenseType.PHD):
+            kind = self.get_license_type_display()
+        return f"{kind} ({self.get_state_display()})" if self.state else kind
+
+    def clean(self):
+        self.profession = PROFESSION_OF.get(self.license_type, self.profession)
+        if self.license_type and self.license_type != LicenseType.OTHER:
+            missing = {
+                field: "Your license details go on your certificates."
+                for field in ("state", "number")
+                if not getattr(self, field)
+            }
+            if missing:
+                raise ValidationError(missing)
+
+    def snapshot(self) -> dict:
+        """What a certificate states about this license (Certificate.licenses): the type
+        as printed, the state's two-letter code."""
+        return {
+            "profession": self.profession,
+            "license_type": self.get_license_type_display(),
+            "state": self.state,
+            "number": self.number,
+        }
+
+
+class RequirementProfile(models.Model):
+    """What one state's board asks of one license type each renewal period. Staff keep
+    these as data; boards change their rules, so each names where it comes from."""
+
+    state = models.CharField(max_length=2, choices=USState.choices)
+    license_type = models.CharField(max_length=20, choices=LicenseType.choices)
+    period_months = models.PositiveSmallIntegerField(
+        "renewal period (months)", default=24, validators=[MinValueValidator(1)]
+    )
+    hours_required = models.DecimalField(
+        "CE hours per renewal period",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25"))],
+    )
+    home_study_cap = models.DecimalField(
+        "most home-study hours that count",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Blank where the board sets no cap on home-study hours.",
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="The board's rule this follows, e.g. 16 CCR §1887."
+    )
+    is_sample = models.BooleanField(
+        "sample",
+        default=False,
+        help_text="Sample data: check it against the board's current rules before use.",
+    )
+
+    class Meta:
+        ordering = ["state", "license_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "license_type"],
+                name="requirement_profile_one_per_state_and_type",
+                violation_error_message="This state already has a profile for this license type.",
+            ),
+        ]
+
+    def __str__(self):
+        name = f"{self.get_license_type_display()}, {self.get_state_display()}"
+        return f"{name} (sample)" if self.is_sample else name
+
+
+class RequirementMinimum(models.Model):
+    """Hours of one credit type a renewal period must include, e.g. 6 of law and ethics."""
+
+    profile = models.ForeignKey(
+        RequirementProfile, on_delete=models.CASCADE, related_name="minimums"
+    )
+    credit_type = models.ForeignKey("CreditType", on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
+
+    class Meta:
+        ordering = ["profile", "credit_type__position", "credit_type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "credit_type"],
+                name="requirement_minimum_one_per_credit_type",
+                violation_error_message="This credit type already has a minimum here.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h {self.credit_type}"
+
+
+def self_reported_upload_to(instance, filename):
+    # Unguessable: local media is served to anyone who has the path.
+    return f"self-reported/{secrets.token_urlsafe(16)}/{filename}"
+
+
+class SelfReportedCredit(models.Model):
+    """CE earned from another provider, entered by the clinician with its certificate.
+    Kept apart from the certificates this provider issued, and shown as self-reported."""
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_reported_credits"
+    )
+    licenses = models.ManyToManyField(
+        License,
+        related_name="self_reported_credits",
+        help_text="The licenses this credit counts toward.",
+    )
+    title = models.CharField("course title", max_length=200)
+    provider_name = models.CharField("provider", max_length=200)
+    completed_on = models.DateField("date completed")
+    hours = models.DecimalField(
+        "CE hours", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
+    credit_type = models.ForeignKey("CreditType", on_delete=models.PROTECT, related_name="+")
+    is_home_study = models.BooleanField(
+        "home study", default=True, help_text="Untick for a live or in-person course."
+    )
+    certificate_file = models.FileField("certificate", upload_to=self_reported_upload_to)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0), name="self_reported_credit_hours_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.provider_name}, self-reported)"

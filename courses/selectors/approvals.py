@@ -1,0 +1,87 @@
+"""Which approvals count for whom: a course's approvals matched to a clinician's licenses.
+
+A license here is anything with `.profession` (a Profession value) and `.state` (a
+two-letter code); an approval covers it when one of its coverage rows names that
+profession in that state or in every state, and its period includes the day asked about.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+
+from courses.models import Approval, ApprovalCoverage, Course, CourseApproval
+
+
+class HeldLicense(NamedTuple):
+    """A license as a certificate states it (License.snapshot())."""
+
+    profession: str  # a Profession value, or "" for a license type that names none
+    license_type: str  # as printed, e.g. "Licensed Clinical Social Worker (LCSW)"
+    state: str  # two-letter code
+    number: str
+
+
+def covers(approval: Approval, license) -> bool:
+    """Whether the approval's (prefetched) coverage includes the license."""
+    return any(
+        row.profession == license.profession and row.state in ("", license.state)
+        for row in approval.coverage.all()
+    )
+
+
+def approvals_covering(*, course: Course, license, on: date) -> list[Approval]:
+    """The course's approvals, current on `on`, that cover the license (one query)."""
+    rows = ApprovalCoverage.objects.filter(
+        approval=OuterRef("pk"), profession=license.profession, state__in=["", license.state]
+    )
+    return list(course.approvals.current(on).filter(Exists(rows)))
+
+
+def course_coverage(*, courses, licenses, on: date) -> dict[int, dict[int, list[Approval]]]:
+    """{course id: {license id: [approvals]}} for a page of courses, in two queries.
+
+    Every course and license has an entry; an empty list means the course is not
+    approved for that license on `on`.
+    """
+    links = CourseApproval.objects.filter(
+        course__in=courses, approval__in=Approval.objects.current(on)
+    ).select_related("approval")
+    links = links.prefetch_related(
+        Prefetch("approval__coverage", queryset=ApprovalCoverage.objects.order_by())
+    )
+    by_course = defaultdict(list)
+    for link in links:
+        by_course[link.course_id].append(link.approval)
+    result = {}
+    for course in courses:
+        course_id = getattr(course, "pk", course)
+        result[course_id] = {
+            license.pk: [a for a in by_course[course_id] if covers(a, license)]
+            for license in licenses
+        }
+    return result
+
+
+def certificate_approvals(*, course: Course, licenses, on: date) -> list[Approval]:
+    """The approvals a certificate cites: current on the day of completion and covering
+    one of the licenses held. Without any license on file there is nothing to match,
+    so every current approval of the course is cited. Two queries."""
+    approvals = course.approvals.current(on).prefetch_related("coverage")
+    if not licenses:
+        return [a for a in approvals if a.coverage.all()]
+    return [a for a in approvals if any(covers(a, license) for license in licenses)]
+
+
+def approvals_lapsing(*, on: date, days: int = 90):
+    """Approvals that end within `days` of `on` (or have no end date on record) while a
+    published course is offered under them, soonest first, with those courses."""
+    live = Course.objects.published()
+    return (
+        Approval.objects.filter(courses__in=live)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on, ends_on__lte=on + timedelta(days)))
+        .distinct()
+        .order_by(F("ends_on").asc(nulls_first=True), "body_name", "id")
+        .prefetch_related(Prefetch("courses", queryset=live.order_by("title"), to_attr="live"))
+    )

@@ -1,0 +1,56 @@
+"""A clinician's licenses: one given at sign-up, the rest managed from the profile.
+
+Certificates copy a license when they are issued (License.snapshot), so an edit or a
+removal here never changes an issued certificate.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from courses.models import License, User
+
+LICENSE_FIELDS = ("license_type", "profession", "state", "number", "renews_on")
+
+
+@transaction.atomic
+def license_create(
+    *,
+    holder: User,
+    license_type: str,
+    state: str,
+    number: str,
+    renews_on: datetime.date | None = None,
+    profession: str = "",
+) -> License:
+    license = License(
+        holder=holder,
+        license_type=license_type,
+        state=state,
+        number=number,
+        renews_on=renews_on,
+        profession=profession,
+    )
+    license.full_clean()
+    license.save()
+    return license
+
+
+@transaction.atomic
+def license_update(*, license: License, **fields) -> License:
+    """Change a license's details; certificates issued with it keep their snapshot."""
+    unknown = set(fields) - set(LICENSE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a license field: {', '.join(sorted(unknown))}")
+    license = License.objects.select_for_update().get(pk=license.pk)
+    for name, value in fields.items():
+        setattr(license, name, value)
+    license.full_clean()
+    license.save()
+    return license
+
+
+@transaction.atomic
+def license_delete(*, license: License) -> None:
+    """Remove a license from the profile; certificates that state it keep it."""
+    License.objects.filter(pk=license.pk).delete()
