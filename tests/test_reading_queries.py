@@ -23,9 +23,12 @@ pytestmark = pytest.mark.django_db
 # A logged-in request first loads its session and its user.
 AUTH = 2
 
-# Courses (with section counts) + their authors.
-CATALOG_QUERIES_ANONYMOUS = 2
-CATALOG_QUERIES_LOGGED_IN = AUTH + 2
+# The credit types of the filter + courses (with section counts) + their authors.
+CATALOG_QUERIES_ANONYMOUS = 3
+# Per license, whether each course counts: the viewer's licenses + course_coverage()'s
+# two (the courses' current approvals, their coverage).
+LICENSE_COVERAGE_QUERIES = 3
+CATALOG_QUERIES_LOGGED_IN = AUTH + CATALOG_QUERIES_ANONYMOUS + LICENSE_COVERAGE_QUERIES
 
 # Course (+ authors, + current approvals, + credit split with credit types) + sections
 # with read marks and question counts + the provider's name for the approval statements.
@@ -33,7 +36,9 @@ COURSE_QUERIES_ANONYMOUS = 6
 # As anonymous, plus what enrollment_summary() costs (owned by the answer-booklet work):
 # one query for a learner who has not enrolled.
 ENROLLMENT_SUMMARY_QUERIES = 1
-COURSE_QUERIES_LOGGED_IN = AUTH + COURSE_QUERIES_ANONYMOUS + ENROLLMENT_SUMMARY_QUERIES
+COURSE_QUERIES_LOGGED_IN = (
+    AUTH + COURSE_QUERIES_ANONYMOUS + ENROLLMENT_SUMMARY_QUERIES + LICENSE_COVERAGE_QUERIES
+)
 
 # Section with its course (and its content version) and the viewer's read mark.
 SECTION_QUERIES_ANONYMOUS = 1
