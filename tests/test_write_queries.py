@@ -65,10 +65,11 @@ def test_evaluation_submit_issues_the_certificate(learner_client, django_assert_
     #   (SAVEPOINT, the items, RELEASE), INSERT the response, INSERT the ratings,
     #   UPDATE the enrollment's completed_at;
     # certificate_issue: SAVEPOINT, the enrollment locked, any certificate, the
-    #   provider settings, the approvals, the authors, (SAVEPOINT, INSERT the
-    #   certificate, RELEASE), INSERT its issued event, RELEASE;
+    #   licenses held, the provider settings, the credit types' hours, the approvals,
+    #   the authors, (SAVEPOINT, INSERT the certificate, RELEASE), INSERT its issued
+    #   event, RELEASE;
     # RELEASE.
-    with django_assert_num_queries(AUTH + 1 + 3 + 9 + 11 + 1):
+    with django_assert_num_queries(AUTH + 1 + 3 + 9 + 13 + 1):
         response = learner_client.post(url, data)
 
     assert response.status_code == 302
@@ -76,8 +77,8 @@ def test_evaluation_submit_issues_the_certificate(learner_client, django_assert_
 
 
 def test_profile_page(learner_client, django_assert_num_queries):
-    # AUTH + a fresh copy of the user for the form.
-    with django_assert_num_queries(AUTH + 1):
+    # AUTH + a fresh copy of the user for the form, the user's licenses.
+    with django_assert_num_queries(AUTH + 2):
         response = learner_client.get(reverse("profile"))
 
     assert response.status_code == 200
