@@ -86,7 +86,9 @@ def test_zero_max_attempts_is_refused():
 
 def test_publish_problems_name_every_problem():
     course = CourseFactory(is_published=False)
-    assert course.publish_problems() == ["The course has no sections."]
+    # The content rules; publishing's own (author, evaluation, credit, approval) are in
+    # tests/test_approvals.py.
+    assert course.content_problems() == ["The course has no sections."]
 
     SectionFactory(course=course, number=1, body=" ")
     section = SectionFactory(course=course, number=2)
@@ -100,7 +102,7 @@ def test_publish_problems_name_every_problem():
     )
     QuestionFactory(section=section, number=4, choices=[], is_retired=True)  # not asked
 
-    assert course.publish_problems() == [
+    assert course.content_problems() == [
         "Section 1 has no text.",
         "QUESTION 2: A single-answer question needs exactly one correct choice (it has 2).",
         "QUESTION 3: A select-all question needs at least one correct choice.",
@@ -113,7 +115,7 @@ def test_publish_problems_empty_for_a_ready_course(django_assert_num_queries):
         QuestionFactory(section__course=course, section__number=number, number=number)
 
     with django_assert_num_queries(3):  # sections, their active questions, their choices
-        assert course.publish_problems() == []
+        assert course.content_problems() == []
 
 
 # --- Section ------------------------------------------------------------------------
