@@ -16,6 +16,7 @@ from tests.factories import (
     SectionFactory,
     StaffFactory,
 )
+from tests.second_factor import totp_activate
 
 ASWB = (
     "{provider_name}, provider #{number}, is approved as an ACE provider to offer social work "
@@ -28,7 +29,8 @@ TITLE = "Ethics of Dual Relationships"
 
 
 def test_coordinator_authors_an_approval_and_a_split_course_and_publishes_it(page, live_server):
-    log_in_with_form(page, StaffFactory(), "/admin/")
+    coordinator = StaffFactory()
+    log_in_with_form(page, coordinator, "/admin/", secret=totp_activate(coordinator))
     author = AuthorFactory(name="Nora Quill", credentials="LCSW")
     for slug in ("general-clinical", "law-and-ethics"):
         CreditTypeFactory(slug=slug)  # migration 0007's, gone if an earlier test flushed
