@@ -208,6 +208,9 @@ ACCOUNT_ADAPTER = "courses.adapter.AccountAdapter"
 # Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes. Staff
 # must use it (courses.security.StaffSecondFactorMiddleware); clinicians may.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code from the 30 s step before or after is accepted too (RFC 6238's allowance for
+# drift), so a code typed as the step turns over is not refused.
+MFA_TOTP_TOLERANCE = 1
 
 # Content history (django-simple-history) is an audit trail: read-only in the admin,
 # never a way round the authoring checks by restoring an old version.

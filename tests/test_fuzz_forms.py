@@ -67,7 +67,8 @@ EXAMPLES = {
     "verification": 240,
     "reissue_request": 240,
     "login": 240,
-    "license": 120,
+    "license_add": 120,
+    "license_edit": 120,
     "admin_course_save": 80,
 }
 
@@ -299,7 +300,7 @@ def test_profile(learner, records, body):
 LICENSE = {"license_type": "lmft", "state": "OR", "number": "LMFT-7", "renews_on": "2027-01-31"}
 
 
-@fuzz_settings("license")
+@fuzz_settings("license_add")
 @given(body=bodies(LICENSE))
 def test_license_add(learner, records, body):
     fuzz(
@@ -309,7 +310,7 @@ def test_license_add(learner, records, body):
     )
 
 
-@fuzz_settings("license")
+@fuzz_settings("license_edit")
 @given(body=bodies(LICENSE))
 def test_license_edit(learner, records, body):
     url = reverse("license_edit", args=[records.learner.licenses.get().pk])
