@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -388,6 +389,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON log lines
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "courses.tasks.outbox_sweep", "schedule": 300.0},
+    # Daily; a day missed is caught up on the next run (courses/services/reminders.py).
+    "renewal-reminders": {
+        "task": "courses.tasks.renewal_reminders_send_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

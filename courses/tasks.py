@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses.models import OutboundEmailStatus
 from courses.services.mail import outbound_email_enqueue_due, outbound_email_send
+from courses.services.reminders import renewal_reminders_send
 
 # A pending email this long past due has lost its task (a backlog can make a task late,
 # but not this late), so the sweep queues another.
@@ -33,3 +34,9 @@ def send_outbound_email(self, email_id: int) -> str:
 def outbox_sweep() -> int:
     """Every few minutes (beat): queue again the emails whose task was lost."""
     return outbound_email_enqueue_due(due_before=timezone.now() - SWEEP_GRACE)
+
+
+@shared_task
+def renewal_reminders_send_due() -> int:
+    """Daily (beat): renewal reminders due today; a second run the same day sends nothing."""
+    return renewal_reminders_send(on=timezone.localdate())

@@ -157,8 +157,8 @@ def test_it_gives_up_after_the_last_attempt(
 
 
 def test_beat_schedules_the_sweep_every_five_minutes():
-    [(name, entry)] = celery_app.conf.beat_schedule.items()
-    assert (name, entry["schedule"]) == ("outbox-sweep", 300.0)
+    entry = celery_app.conf.beat_schedule["outbox-sweep"]
+    assert entry["schedule"] == 300.0
     assert celery_app.tasks[entry["task"]] is outbox_sweep._get_current_object()
 
 

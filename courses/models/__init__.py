@@ -56,6 +56,7 @@ from .licenses import (
     SelfReportedCredit,
 )
 from .mail import OutboundEmail, OutboundEmailStatus
+from .reminders import ReminderMark, RenewalReminder
 
 __all__ = [
     "LAYOUT_CURRENT",
@@ -86,6 +87,8 @@ __all__ = [
     "FailedResultReveals",
     "Level",
     "License",
+    "ReminderMark",
+    "RenewalReminder",
     "LicenseType",
     "OutboundEmail",
     "OutboundEmailStatus",
