@@ -22,7 +22,7 @@ def page_data(response):
                 data[bound.html_name] = str(value)
 
     add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         add(inline.formset.management_form)
         for form in inline.formset.forms:
             add(form)

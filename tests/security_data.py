@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Attempt, Certificate, Course, Enrollment, SelfReportedCredit, User
@@ -16,6 +15,7 @@ from courses.services.evaluation import evaluation_items_ensure, evaluation_subm
 from courses.services.grading import attempt_start, attempt_submit
 from courses.services.renewals import self_reported_credit_create
 from tests.factories import CreditTypeFactory, UserFactory, booklet_answers, booklet_course
+from tests.helpers import page_data as admin_form_data  # noqa: F401  (re-exported)
 
 
 def staff_member(group: str, **fields) -> User:
@@ -107,29 +107,3 @@ def learner_with_records(**fields) -> LearnerRecords:
             certificate_file=SimpleUploadedFile("elsewhere.pdf", b"%PDF-1.4\n%%EOF\n"),
         ),
     )
-
-
-def admin_form_data(response) -> dict:
-    """The POST data a browser sends back for an admin add/change page as it was shown."""
-    data = {}
-
-    def add(form):
-        for bound in form:
-            value = bound.value()
-            if value is False or isinstance(value, File):
-                continue  # an unticked box or a stored file is not sent back
-            if value is True:
-                data[bound.html_name] = "on"
-            elif value is None:
-                data[bound.html_name] = ""
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context.get("inline_admin_formsets", []):
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data

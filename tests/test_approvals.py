@@ -303,7 +303,7 @@ def admin_client(staff_client):
 
 
 def admin_form(response):
-    from tests.test_admin_authoring import page_data
+    from tests.helpers import page_data
 
     return page_data(response)
 
