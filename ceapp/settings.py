@@ -378,6 +378,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis only: an unacknowledged message goes back to the queue after this many
     # seconds. Longer than any task and any retry delay, or a task would run twice.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Look for overdue messages on every 10 s sweep (one ZRANGE); kombu's default scans
+    # on every 10th, so a dead worker's message would wait 100 s past its timeout.
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1

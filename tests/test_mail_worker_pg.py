@@ -77,11 +77,6 @@ def test_a_pool_process_killed_mid_send_is_replaced_and_the_email_sent_once(
     assert "WorkerLostError" in worker.output()
 
 
-@pytest.mark.xfail(
-    reason="open: on the merged main the second worker did not get the message back within "
-    "90 s; the pool-process kill above is redelivered and sent once",
-    strict=False,
-)
 def test_a_whole_worker_killed_mid_send_is_redelivered_to_another_and_sent_once(
     smtp_server, start_worker
 ):
@@ -100,7 +95,7 @@ def test_a_whole_worker_killed_mid_send_is_redelivered_to_another_and_sent_once(
     start_worker(visibility_timeout=2)
 
     # Redis's transport looks for overdue unacknowledged messages every 10 seconds.
-    wait_until(all_sent(1), timeout=90, what="the email redelivered and sent")
+    wait_until(all_sent(1), timeout=30, what="the email redelivered and sent")
     time.sleep(1)
     assert_one_delivery_each(smtp_server, [certificate])
 
