@@ -301,21 +301,29 @@ if REDIS_URL:
             "IGNORE_EXCEPTIONS": True,
         },
     }
-    # "documents" holds rendered files (certificate PDFs), kept apart from the small
-    # entries so the per-process fallback below can bound its memory on its own.
+    # "default" holds what every worker must share: allauth's rate limits, the TOTP
+    # replay guard and the verification throttle. "content" holds rendered course content
+    # (courses.content_cache), "documents" rendered files (certificate PDFs).
     CACHES = {
         "default": redis_cache,
+        "content": {**redis_cache, "KEY_PREFIX": "content"},
         "documents": {**redis_cache, "KEY_PREFIX": "documents"},
-        "throttle": redis_cache,
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # Per process. Room for every section's rendered content on a large site (the
-    # default of 300 entries would keep evicting it); a few KB each.
     CACHES = {
+        # Shared by every worker and app server through the database, in a table that
+        # `migrate` creates (courses.apps): rate limits must hold across them.
         "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ceapp_cache",
+        },
+        # Per process. Room for every section's rendered content on a large site (the
+        # default of 300 entries would keep evicting it); a few KB each.
+        "content": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "content",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
         # Certificate PDFs are about 45 KB: at most ~100 MB per process.
@@ -323,12 +331,6 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "documents",
             "OPTIONS": {"MAX_ENTRIES": 2_500},
-        },
-        # Counters every worker and app server must share (the verification throttle),
-        # in a table that `migrate` creates (courses.apps).
-        "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "ceapp_cache",
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

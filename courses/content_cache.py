@@ -8,7 +8,7 @@ admin's actions and inlines, the demo and course import all go through.
 tests/test_content_cache.py tries each write path.
 """
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -23,7 +23,7 @@ def booklet_questions(*, course: Course) -> tuple[learning.BookletQuestion, ...]
 
     The course must be as read from the database: its content version is the key.
     """
-    return cache.get_or_set(
+    return caches["content"].get_or_set(
         f"booklet:{course.pk}:{course.content_version}",
         lambda: learning.booklet_questions_read(course_id=course.pk),
         TIMEOUT,
@@ -34,7 +34,7 @@ def section_content_html(*, section: Section) -> str:
     """The section's text, references, questions and neighbour links, as HTML."""
     course = section.course
     return mark_safe(  # noqa: S308  # nosec B308 B703  # rendered by our own template
-        cache.get_or_set(
+        caches["content"].get_or_set(
             f"section:{section.pk}:{course.slug}:{course.content_version}",
             lambda: _section_render(section),
             TIMEOUT,

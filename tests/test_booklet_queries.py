@@ -10,7 +10,7 @@ version), which costs one query less.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from courses.content_cache import booklet_questions
@@ -29,7 +29,7 @@ def booklet_cache(request):
     course. Returns the queries that saves a request (0 or 1)."""
 
     def prepare(course):
-        cache.clear()
+        caches["content"].clear()
         if request.param == "cold":
             return 0
         booklet_questions(course=Course.objects.get(pk=course.pk))

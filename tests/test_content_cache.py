@@ -10,7 +10,7 @@ offers on them, its inline forms, and course import.
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -309,6 +309,6 @@ def test_cached_content_costs_no_content_queries(client, section, django_assert_
     with django_assert_num_queries(1):  # the section with its course
         assert page(client, section) == html
 
-    cache.clear()  # the cache lost it (Redis restarted): read and rendered again
+    caches["content"].clear()  # the cache lost it (Redis restarted): read and rendered again
     with django_assert_num_queries(1 + 5):  # the section, then its text, references,
         assert page(client, section) == html  # questions and two neighbours

@@ -124,7 +124,7 @@ def test_a_redis_restart_with_tasks_queued(
                     "IGNORE_EXCEPTIONS": True,
                 },
             }
-            for alias in ("default", "documents")
+            for alias in ("default", "content", "documents")
         }
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         queued = issue(3)

@@ -8,6 +8,7 @@ given environment (or runs manage.py in a subprocess).
 import json
 import multiprocessing
 import os
+import re
 import runpy
 import signal
 import socket
@@ -16,6 +17,7 @@ import sys
 import textwrap
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -101,7 +103,8 @@ def test_no_environment_means_the_production_profile_with_local_defaults():
     assert s["SECURE_SSL_REDIRECT"] is True
     assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert s["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
+    assert s["CACHES"]["content"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
     assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
@@ -124,7 +127,8 @@ def test_development_is_debug_on_explicitly():
     assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
     assert s["STORAGES"]["staticfiles"]["BACKEND"].endswith(".StaticFilesStorage")
     assert s["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert s["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
+    assert s["CACHES"]["content"]["BACKEND"].endswith("LocMemCache")
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert s["EMAIL_BACKEND"] == "courses.mail.OutboxBackend"
     assert s["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
@@ -604,9 +608,10 @@ def start_gunicorn(port, env):
             time.sleep(0.2)
 
 
-def test_the_verification_throttle_holds_across_app_servers_without_redis(tmp_path):
-    """Two app servers on one database and no Redis, a client's guesses alternating
-    between them: the 21st unknown code is refused, as on one server."""
+def test_rate_limits_hold_across_app_servers_without_redis(tmp_path):
+    """Two app servers on one database and no Redis, a client's requests alternating
+    between them: the 21st unknown certificate code and the 6th password reset for one
+    address within the hour are refused, as on one server."""
     env = {
         "PATH": os.environ["PATH"],
         **PRODUCTION,
@@ -615,6 +620,7 @@ def test_the_verification_throttle_holds_across_app_servers_without_redis(tmp_pa
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path),
         "GUNICORN_WORKERS": "1",
+        "CELERY_BROKER_URL": "",  # the reset email is sent in the request, to the console
     }
     migrated = manage("migrate", "--noinput", **env)
     assert migrated.returncode == 0, migrated.stderr
@@ -622,13 +628,36 @@ def test_the_verification_throttle_holds_across_app_servers_without_redis(tmp_pa
     servers = [start_gunicorn(port, env) for port in ports]
     try:
         codes = [f"ZZZZ-ZZZZ-{n:04d}".replace("0", "A") for n in range(22)]
-        statuses = [
+        verifications = [
             fetch(f"http://127.0.0.1:{ports[n % 2]}/verify/{code}/")[0]
             for n, code in enumerate(codes)
+        ]
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), NoRedirect)
+        resets = [
+            form_post(
+                browser,
+                f"http://127.0.0.1:{ports[n % 2]}/accounts/password/reset/",
+                {"email": "dana@example.org"},
+            )
+            for n in range(6)
         ]
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
             server.communicate(timeout=30)
 
-    assert statuses == [404] * 20 + [429, 429]
+    assert verifications == [404] * 20 + [429, 429]
+    assert resets == [302] * 5 + [429]
+
+
+def form_post(opener, url, data):
+    """GET the form for its CSRF token, then POST it; the response's status."""
+    with opener.open(url, timeout=5) as page:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+    body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token.group(1)}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -4,7 +4,7 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -38,12 +38,11 @@ def _miss_key(request) -> str:
 
 
 def _too_many_misses(request) -> bool:
-    return caches["throttle"].get(_miss_key(request), 0) >= VERIFY_MISS_LIMIT
+    return cache.get(_miss_key(request), 0) >= VERIFY_MISS_LIMIT
 
 
 def _count_miss(request) -> None:
     key = _miss_key(request)
-    cache = caches["throttle"]
     if not cache.add(key, 1, VERIFY_MISS_WINDOW):
         try:
             cache.incr(key)
