@@ -56,9 +56,11 @@ def client_ip(request) -> str:
 
 
 def second_factor_used(request) -> bool:
-    """Whether this session's login (or a later check) passed a second factor."""
+    """Whether this session's login (or a later check) passed a second factor that the
+    user still has: a superuser's reset ends what an earlier code allowed."""
     records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
+    used = [record.get("id") for record in records if record.get("method") == "mfa"]
+    return bool(used) and Authenticator.objects.filter(user=request.user, pk__in=used).exists()
 
 
 class StaffSecondFactorMiddleware:

@@ -2,6 +2,11 @@
 
 from django.core.files import File
 
+# Queries every logged-in request makes: its session, then its user. A staff page also
+# checks that the second factor its session used is still the staff member's.
+AUTH = 2
+STAFF = AUTH + 1
+
 
 def page_data(response):
     """The POST data a browser sends back for an admin add/change page as it was shown."""

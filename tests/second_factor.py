@@ -3,6 +3,7 @@
 import time
 
 import pyotp
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 
@@ -20,12 +21,13 @@ def totp_code(secret: str) -> str:
 def force_login_with_second_factor(client, user):
     """Log the staff member in as if they had typed their password and authenticator code."""
     totp_activate(user)
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     client.force_login(user)
     session = client.session
     session["account_authentication_methods_user"] = str(user.pk)
     session["account_authentication_methods"] = [
         {"method": "password", "at": time.time(), "email": user.email},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
+        {"method": "mfa", "at": time.time(), "type": "totp", "id": authenticator.pk},
     ]
     session.save()
     return client

@@ -13,10 +13,9 @@ from django.utils import timezone
 from courses.models import Approval, ApprovalCoverage, CourseApproval
 from courses.services.licenses import license_create
 from tests.factories import CourseFactory, CreditTypeFactory, UserFactory
+from tests.helpers import AUTH
 
 pytestmark = pytest.mark.django_db
-
-AUTH = 2  # the session, then the user
 
 
 def _approval(abbreviation, *coverage, ends_in_days=365):

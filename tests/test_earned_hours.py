@@ -27,10 +27,10 @@ from tests.factories import (
     booklet_answers,
     booklet_course,
 )
+from tests.helpers import AUTH
 
 pytestmark = pytest.mark.django_db
 
-AUTH = 2  # a logged-in request loads its session and its user
 BEAT_CAP_SECONDS = 20  # a beat every 15 s (settings.READING_BEAT_SECONDS), and 5 s slack
 
 # 400 words at 200 a minute: two minutes of reading, of which the default 50% counts.

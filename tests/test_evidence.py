@@ -15,10 +15,9 @@ from courses.models import Attempt, Certificate, Enrollment, SectionRead
 from courses.services.evaluation import evaluation_items_ensure, evaluation_submit
 from courses.services.grading import attempt_start, attempt_submit
 from tests.factories import EnrollmentFactory, UserFactory, booklet_answers, booklet_course
+from tests.helpers import STAFF
 
 pytestmark = pytest.mark.django_db
-
-AUTH = 2
 
 
 def text_of(response):
@@ -91,7 +90,7 @@ def test_the_evidence_pdf_shows_the_record_and_no_correct_answer(staff_client, c
 def test_the_evidence_page_queries(staff_client, certified, django_assert_num_queries):
     # certificate with enrollment, learner and course; sections; reads; attempts;
     # evaluation; its ratings; the events with their actors
-    with django_assert_num_queries(AUTH + 7):
+    with django_assert_num_queries(STAFF + 7):
         response = staff_client.get(reverse("courses:evidence", args=[certified.code]))
 
     assert response.status_code == 200

@@ -17,11 +17,11 @@ from tests.factories import (
     ReferenceFactory,
     SectionFactory,
 )
+from tests.helpers import AUTH
 
 pytestmark = pytest.mark.django_db
 
 # A logged-in request first loads its session and its user.
-AUTH = 2
 
 # The credit types of the filter + courses (with section counts) + their authors.
 CATALOG_QUERIES_ANONYMOUS = 3

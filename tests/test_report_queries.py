@@ -16,11 +16,10 @@ from tests.factories import (
     QuestionFactory,
     SectionFactory,
 )
+from tests.helpers import AUTH, STAFF
 from tests.report_data import certificate_on, evaluation, graded_attempt, reissue, revoke
 
 SIZES = [3, 30]
-# Every logged-in request: the session, then the user.
-AUTH = 2
 
 
 def _learner_record(learner, size):
@@ -101,12 +100,12 @@ def test_completions_roster(staff_client, django_assert_num_queries, size):
         certificate_on(day, **({"course": course} if n % 2 else {}))
 
     # course choices for the filter, the count, the page
-    with django_assert_num_queries(AUTH + 3):
+    with django_assert_num_queries(STAFF + 3):
         response = staff_client.get("/staff/reports/completions/")
     # + the chosen course
-    with django_assert_num_queries(AUTH + 3 + 1):
+    with django_assert_num_queries(STAFF + 3 + 1):
         filtered = staff_client.get("/staff/reports/completions/", {"course": course.pk})
-    with django_assert_num_queries(AUTH + 1):
+    with django_assert_num_queries(STAFF + 1):
         csv_response = staff_client.get("/staff/reports/completions.csv")
         lines = b"".join(csv_response.streaming_content).decode().splitlines()
 
@@ -121,7 +120,7 @@ def test_course_report(staff_client, django_assert_num_queries, size):
 
     # course with outcomes, item analysis, evaluation means, comments, tracked and
     # self-reported minutes
-    with django_assert_num_queries(AUTH + 5):
+    with django_assert_num_queries(STAFF + 5):
         response = staff_client.get(f"/staff/reports/courses/{course.slug}/")
 
     assert response.status_code == 200
@@ -135,7 +134,7 @@ def test_report_index(staff_client, django_assert_num_queries, size):
     for _ in range(size):
         _course_with_learners(1)
 
-    with django_assert_num_queries(AUTH + 1):
+    with django_assert_num_queries(STAFF + 1):
         response = staff_client.get("/staff/reports/")
 
     assert len(response.context["courses"]) == size

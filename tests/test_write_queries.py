@@ -13,9 +13,9 @@ from courses.models import Certificate, ProviderSettings
 from courses.services.enrollment import enrollment_create
 from courses.services.grading import attempt_start, attempt_submit
 from tests.factories import EvaluationItemFactory, booklet_answers, booklet_course
+from tests.helpers import AUTH
 
 pytestmark = pytest.mark.django_db
-AUTH = 2  # the session, the user
 
 
 def test_enrol(learner_client, django_assert_num_queries):

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -947,6 +948,8 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         lines.clear()  # hundreds of MB of text for the large size
 
     # --- sessions: logged in as if through the login form ----------------------------
+    staff = get_user_model().objects.get(pk=staff_id)
+    authenticator = TOTP.activate(staff, generate_totp_secret()).instance
     session_for = _sessions(
         [uid for uid, _ in pools[0]]
         + [uid for uid, _, _ in pools[1]]
@@ -956,7 +959,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
         password=password,
         expires=now + dt.timedelta(days=SESSION_DAYS),
         counts=counts,
-        second_factor={staff_id},
+        second_factor={staff_id: authenticator.pk},
     )
     result.staff_session = session_for[staff_id]
     for uid, owned in pools[0]:
@@ -1006,9 +1009,10 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
     return result
 
 
-def session_data(user_id: int, *, password_hash: str, second_factor: bool = False) -> str:
+def session_data(user_id: int, *, password_hash: str, second_factor: int | None = None) -> str:
     """The signed session a login through the form would store for this user; with
-    second_factor, one that also passed an authenticator code (as staff pages need)."""
+    second_factor (an authenticator's id), one that also passed its code (as staff pages
+    need)."""
     from django.conf import settings
 
     User = get_user_model()
@@ -1022,12 +1026,12 @@ def session_data(user_id: int, *, password_hash: str, second_factor: bool = Fals
         data["account_authentication_methods_user"] = str(user_id)
         data["account_authentication_methods"] = [
             {"method": "password", "at": time.time()},
-            {"method": "mfa", "at": time.time(), "type": "totp"},
+            {"method": "mfa", "at": time.time(), "type": "totp", "id": second_factor},
         ]
     return SessionStore().encode(data)
 
 
-def _sessions(user_ids, *, password, expires, counts, second_factor=()) -> dict[int, str]:
+def _sessions(user_ids, *, password, expires, counts, second_factor=None) -> dict[int, str]:
     from django.contrib.sessions.models import Session
 
     keys = {}
@@ -1035,7 +1039,9 @@ def _sessions(user_ids, *, password, expires, counts, second_factor=()) -> dict[
     for uid in user_ids:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         keys[uid] = key
-        data = session_data(uid, password_hash=password, second_factor=uid in second_factor)
+        data = session_data(
+            uid, password_hash=password, second_factor=(second_factor or {}).get(uid)
+        )
         lines.append(_row(key, data, _stamp(expires)))
     with transaction.atomic(), connection.cursor() as cursor:
         _copy(cursor, Session, ["session_key", "session_data", "expire_date"], lines, counts)
