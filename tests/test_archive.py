@@ -534,6 +534,7 @@ def edit_first_section(function):
         (edit_course(ce_hours="0.30"), "positive multiple of 0.25"),
         (edit_course(ce_hours="three"), "course.ce_hours 'three' is not a number"),
         (edit_course(ce_hours="NaN"), "course.ce_hours 'NaN' is not a number"),
+        (edit_course(ce_hours=2.25), r"course.ce_hours must be a number in a string\."),
         (edit_course(level="expert"), "level: Value 'expert' is not a valid choice"),
         (
             edit_first_section(lambda s: s["references"][0].update(container_title="")),
@@ -562,6 +563,10 @@ def edit_first_section(function):
         (
             lambda m: m["course"]["approvals"][0].update(starts_on="2024-13-01"),
             r"course.approvals\[0\].starts_on '2024-13-01' is not a date",
+        ),
+        (
+            lambda m: m["course"]["approvals"][0].update(ends_on=20281231),
+            r"approvals\[0\].ends_on must be a date in a string or null\.",
         ),
         (
             lambda m: m["course"]["approvals"][1]["coverage"][0].update(profession="nursing"),
