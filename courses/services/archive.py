@@ -5,15 +5,19 @@ Like a Moodle backup or an Open edX course export. The zip holds:
     manifest.json     {"format": FORMAT, "version": VERSION, "course": {...}}
     media/<file>      one member per section audio track, named in the manifest
 
-Lists in the manifest are in display order; positions are not stored. Whether a
-course is published is not part of the archive: an import is always a draft.
+Lists in the manifest are in display order; positions are not stored. The course's
+content and rules are carried, not the site's state (published or retired, timestamps):
+an import is always a draft.
 
-Version 2 carries each approval the course is offered under (body, number, period,
-coverage, statement template) and the course's credit split. Version 1 archives, which
-had a board, number and statement per course, are still read: each approval is taken
-the way migration 0007 took the old rows (the statement word for word, a period from
-the day of import with no end date, every profession covered) and all the hours are
-general/clinical.
+Version 3 added the course's rules for earning credit (completion deadline, release
+and content-review dates, reading rules, minimum time, what a failed result shows)
+and each section's questions per attempt; a version 2 archive takes the models'
+defaults for these. Version 2 added each approval the course is offered under (body,
+number, period, coverage, statement template) and the course's credit split. Version
+1 archives, which had a board, number and statement per course, are still read: each
+approval is taken the way migration 0007 took the old rows (the statement word for
+word, a period from the day of import with no end date, every profession covered)
+and all the hours are general/clinical.
 
 An import trusts nothing in the zip. Every member name, size and type is checked
 before anything is read, reads are capped, the manifest is checked key by key and
@@ -62,8 +66,8 @@ from courses.models import (
 )
 
 FORMAT = "ceapp-course-archive"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 MANIFEST_NAME = "manifest.json"
 MEDIA_DIR = "media/"
 
@@ -81,6 +85,10 @@ AUDIO_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(mp3|m4a|ogg)")
 
 def _strings(names):
     return dict.fromkeys(names.split(), str)
+
+
+def _without(spec, keys):
+    return {key: sub for key, sub in spec.items() if key not in keys}
 
 
 # The manifest's shape, checked by _check(): a dict is an object with exactly these
@@ -116,9 +124,20 @@ SECTION = {
     "number": int,
     **_strings("title body"),
     "reviewed_year": (int, None),
+    "questions_per_attempt": (int, None),
     "audio": (AUDIO, None),
     "references": [REFERENCE],
     "questions": [QUESTION],
+}
+COURSE_RULES = {  # new in version 3
+    "completion_months": int,
+    "released_on": (date, None),
+    "content_review_on": (date, None),
+    "require_reading": bool,
+    "reading_share": int,
+    "reading_rate": int,
+    "min_minutes": (int, None),
+    "failed_result_reveals": str,
 }
 COURSE = {
     **_strings("title slug summary learning_objectives"),
@@ -127,6 +146,7 @@ COURSE = {
     "pass_mark": int,
     "max_attempts": (int, None),
     "shuffle_choices": bool,
+    **COURSE_RULES,
     "authors": [AUTHOR],
     "approvals": [APPROVAL],
     "credits": [CREDIT],
@@ -134,11 +154,16 @@ COURSE = {
     "sections": [SECTION],
 }
 MANIFEST = {"format": str, "version": int, "course": COURSE}
-COURSE_V1 = {
-    **{key: spec for key, spec in COURSE.items() if key != "credits"},
-    "approvals": [APPROVAL_V1],
+COURSE_V2 = {
+    **_without(COURSE, COURSE_RULES),
+    "sections": [_without(SECTION, ["questions_per_attempt"])],
 }
-MANIFESTS = {1: {**MANIFEST, "course": COURSE_V1}, 2: MANIFEST}
+COURSE_V1 = {**_without(COURSE_V2, ["credits"]), "approvals": [APPROVAL_V1]}
+MANIFESTS = {
+    1: {**MANIFEST, "course": COURSE_V1},
+    2: {**MANIFEST, "course": COURSE_V2},
+    3: MANIFEST,
+}
 
 
 class ArchiveError(Exception):
@@ -382,7 +407,7 @@ def _read_manifest(zf, members):
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise ArchiveError(
             f"Unsupported archive version {version!r}; this site reads versions "
-            f"{' and '.join(map(str, READABLE_VERSIONS))}."
+            f"{', '.join(map(str, READABLE_VERSIONS))}."
         )
     manifest = _check(manifest, MANIFESTS[version], "manifest")
     if version == 1:
@@ -548,7 +573,8 @@ def _create_course(zf, audio_members, data, slug, saved):
 
 
 def _fields(data, spec):
-    return {key: data[key] for key in _plain_keys(spec)}
+    # A key that an older version lacks is left to the model's default.
+    return {key: data[key] for key in _plain_keys(spec) if key in data}
 
 
 def _approval(data, position, where):
