@@ -59,8 +59,16 @@ def full_course(db):
         ce_hours="2.25",
         level=models.Level.ADVANCED,
         pass_mark=80,
-        max_attempts=None,
+        max_attempts=3,
         shuffle_choices=True,
+        completion_months=18,
+        released_on=date(2025, 3, 1),
+        content_review_on=date(2028, 3, 1),
+        require_reading=False,
+        reading_share=80,
+        reading_rate=150,
+        min_minutes=90,
+        failed_result_reveals=models.FailedResultReveals.SECTIONS,
         is_published=True,
         credits=[("general-clinical", "1.25"), ("law-and-ethics", "1.00")],
         authors=[
@@ -97,7 +105,7 @@ def full_course(db):
     )
     one.audio = ContentFile((DATA / "voice.mp3").read_bytes(), "narration.mp3")
     one.save()
-    two = SectionFactory(course=course, number=2, reviewed_year=2024)
+    two = SectionFactory(course=course, number=2, reviewed_year=2024, questions_per_attempt=1)
     two.audio = ContentFile((DATA / "voice-vorbis.ogg").read_bytes(), "narration.ogg")
     two.save()
     SectionFactory(course=course, number=3)  # no audio
@@ -225,9 +233,12 @@ def test_export_then_import_reproduces_the_course_exactly(full_course, exported)
 def test_manifest_carries_every_field_in_order(full_course, exported):
     course = manifest_of(exported)["course"]
     assert manifest_of(exported)["format"] == "ceapp-course-archive"
-    assert manifest_of(exported)["version"] == 2
+    assert manifest_of(exported)["version"] == 3
     assert course["ce_hours"] == "2.25"
-    assert course["max_attempts"] is None
+    assert course["max_attempts"] == 3
+    assert (course["released_on"], course["content_review_on"]) == ("2025-03-01", "2028-03-01")
+    assert (course["reading_share"], course["min_minutes"]) == (80, 90)
+    assert course["failed_result_reveals"] == "sections"
     assert [a["name"] for a in course["authors"]] == ["Ann Beta", "Zoe Alpha"]
     apa, aswb = course["approvals"]
     assert apa == {
@@ -255,6 +266,7 @@ def test_manifest_carries_every_field_in_order(full_course, exported):
         {"credit_type": "law-and-ethics", "credit_type_name": "law and ethics", "hours": "1.00"},
     ]
     assert [s["number"] for s in course["sections"]] == [1, 2, 3]
+    assert [s["questions_per_attempt"] for s in course["sections"]] == [None, 1, None]
     one, two, three = course["sections"]
     assert one["audio"]["file"] == "section-01.mp3"
     assert one["audio"]["size"] == (DATA / "voice.mp3").stat().st_size
@@ -273,40 +285,52 @@ def test_manifest_carries_every_field_in_order(full_course, exported):
     ]
 
 
-@pytest.mark.parametrize(
-    ("model", "spec", "not_in_archive"),
-    [
-        (
-            models.Course,
-            archive.COURSE,
-            {"id", "is_published", "content_version", "created_at", "updated_at"}
-            # The site's own policy for the course (its life, reading rules, what a
-            # failed result shows): an imported course starts from the defaults.
-            | {"is_retired", "completion_months", "released_on", "content_review_on"}
-            | {"require_reading", "reading_share", "reading_rate", "min_minutes"}
-            | {"failed_result_reveals"},
-        ),
-        (models.Author, archive.AUTHOR, {"id"}),
-        (models.Approval, archive.APPROVAL, {"id", "position"}),
-        (models.ApprovalCoverage, archive.COVERAGE, {"id", "approval"}),
-        (models.CourseCredit, archive.CREDIT, {"id", "course"}),
-        (models.EvaluationItem, archive.EVALUATION_ITEM, {"id", "course", "position"}),
-        (
-            models.Section,
-            archive.SECTION,
-            # word_count follows the body; pools are the site's policy, as above.
-            {"id", "course", "body_html", "word_count", "audio", "audio_duration"}
-            | {"questions_per_attempt"},
-        ),
-        (models.Reference, archive.REFERENCE, {"id", "section", "position"}),
-        (models.Question, archive.QUESTION, {"id", "section"}),
-        (models.Choice, archive.CHOICE, {"id", "question", "position"}),
-    ],
-)
+# Each model the archive carries, its part of the manifest, and the fields left out.
+FORMAT_MODELS = [
+    # The site's state, not the course's content or rules: an import is a new draft.
+    (
+        models.Course,
+        archive.COURSE,
+        {"id", "is_published", "is_retired", "content_version", "created_at", "updated_at"},
+    ),
+    (models.Author, archive.AUTHOR, {"id"}),
+    (models.Approval, archive.APPROVAL, {"id", "position"}),
+    (models.ApprovalCoverage, archive.COVERAGE, {"id", "approval"}),
+    (models.CourseCredit, archive.CREDIT, {"id", "course"}),
+    (models.EvaluationItem, archive.EVALUATION_ITEM, {"id", "course", "position"}),
+    # body_html and word_count follow the body; the audio is a member of its own.
+    (
+        models.Section,
+        archive.SECTION,
+        {"id", "course", "body_html", "word_count", "audio", "audio_duration"},
+    ),
+    (models.Reference, archive.REFERENCE, {"id", "section", "position"}),
+    (models.Question, archive.QUESTION, {"id", "section"}),
+    (models.Choice, archive.CHOICE, {"id", "question", "position"}),
+]
+
+
+@pytest.mark.parametrize(("model", "spec", "not_in_archive"), FORMAT_MODELS)
 def test_the_archive_format_covers_every_model_field(model, spec, not_in_archive):
     """A field added to a model must be added to the archive (or listed here, with a reason)."""
     fields = {field.name for field in model._meta.concrete_fields}
     assert fields - not_in_archive <= set(spec)
+
+
+@pytest.mark.parametrize(("model", "spec"), [(model, spec) for model, spec, _ in FORMAT_MODELS])
+def test_the_full_course_sets_every_carried_field_away_from_its_default(full_course, model, spec):
+    """Else the round trip could not tell a field carried from one the import defaulted."""
+    fields = [field for field in model._meta.concrete_fields if field.name in spec]
+    left_at_default = [
+        field.name
+        for field in fields
+        if all(
+            value == field.get_default()
+            for value in model.objects.values_list(field.name, flat=True)
+        )
+    ]
+    assert fields
+    assert left_at_default == []
 
 
 def test_the_same_course_exports_the_same_bytes(full_course, exported):
@@ -471,7 +495,7 @@ def test_missing_manifest_is_refused(exported, assert_refused):
         (b"[1, 2]", "manifest.json is not a ceapp-course-archive"),
         (b'{"format": "moodle-backup", "version": 1}', "not a ceapp-course-archive"),
         (b'{"format": "ceapp-course-archive"}', "does not say which format version"),
-        (b'{"format": "ceapp-course-archive", "version": 3}', "Unsupported archive version 3"),
+        (b'{"format": "ceapp-course-archive", "version": 4}', "Unsupported archive version 4"),
         (b'{"format": "ceapp-course-archive", "version": "1"}', "Unsupported archive version"),
     ],
 )
@@ -534,7 +558,23 @@ def edit_first_section(function):
         (edit_course(ce_hours="0.30"), "positive multiple of 0.25"),
         (edit_course(ce_hours="three"), "course.ce_hours 'three' is not a number"),
         (edit_course(ce_hours="NaN"), "course.ce_hours 'NaN' is not a number"),
+        (edit_course(ce_hours=2.25), r"course.ce_hours must be a number in a string\."),
         (edit_course(level="expert"), "level: Value 'expert' is not a valid choice"),
+        (edit_course(completion_months=0), "completion_months: Ensure this value is greater"),
+        (edit_course(released_on="2025-02-30"), "course.released_on '2025-02-30' is not a date"),
+        (edit_course(require_reading="no"), r"require_reading must be true or false\."),
+        (edit_course(reading_share=500), "course: reading_share: Ensure this value is less"),
+        (edit_course(reading_rate=10), "course: reading_rate: Ensure this value is greater"),
+        (edit_course(min_minutes=0), "course: min_minutes: Ensure this value is greater"),
+        (edit_course(min_minutes=1.5), "min_minutes must be an integer or null"),
+        (
+            edit_course(failed_result_reveals="answers"),
+            "course: failed_result_reveals: Value 'answers' is not a valid choice",
+        ),
+        (
+            edit_first_section(lambda s: s.update(questions_per_attempt=0)),
+            r"sections\[0\]: questions_per_attempt: Ensure this value is greater",
+        ),
         (
             edit_first_section(lambda s: s["references"][0].update(container_title="")),
             r"references\[0\]: container_title: A journal article needs its journal\.",
@@ -564,6 +604,10 @@ def edit_first_section(function):
             r"course.approvals\[0\].starts_on '2024-13-01' is not a date",
         ),
         (
+            lambda m: m["course"]["approvals"][0].update(ends_on=20281231),
+            r"approvals\[0\].ends_on must be a date in a string or null\.",
+        ),
+        (
             lambda m: m["course"]["approvals"][1]["coverage"][0].update(profession="nursing"),
             r"approvals\[1\].coverage\[0\]: profession: Value 'nursing' is not a valid choice",
         ),
@@ -573,10 +617,48 @@ def test_manifest_failing_validation_is_refused(exported, assert_refused, edit, 
     assert_refused(repack(exported, edit), message)
 
 
+# New in version 3.
+COURSE_RULES = ["completion_months", "released_on", "content_review_on", "require_reading"]
+COURSE_RULES += ["reading_share", "reading_rate", "min_minutes", "failed_result_reveals"]
+
+
+def as_version_2(manifest):
+    """Version 2 had neither the course's rules for earning credit nor section pools."""
+    manifest["version"] = 2
+    for key in COURSE_RULES:
+        del manifest["course"][key]
+    for section in manifest["course"]["sections"]:
+        del section["questions_per_attempt"]
+
+
+def test_a_version_2_archive_is_still_read_with_the_defaults_for_the_rules(exported):
+    course_import(archive=repack(exported, as_version_2), slug="old")
+
+    course = models.Course.objects.get(slug="old")
+    defaults = models.Course()
+    assert {key: getattr(course, key) for key in COURSE_RULES} == {
+        key: getattr(defaults, key) for key in COURSE_RULES
+    }
+    assert [s.questions_per_attempt for s in course.sections.all()] == [None, None, None]
+    assert (course.title, course.pass_mark, course.max_attempts) == ("Boundaries & Power", 80, 3)
+    assert course.credits.count() == 2
+
+
+def test_a_version_2_archive_with_version_3_keys_is_refused(exported, assert_refused):
+    def mislabelled(manifest):
+        manifest["version"] = 2
+
+    assert_refused(
+        repack(exported, mislabelled),
+        r"manifest.course has unknown keys: completion_months, released_on, .*\.",
+    )
+
+
 def test_a_version_1_archive_is_still_read(exported):
     """Version 1 had a board, number and statement per course and no credit split."""
 
     def as_version_1(manifest):
+        as_version_2(manifest)
         manifest["version"] = 1
         course = manifest["course"]
         del course["credits"]

@@ -5,15 +5,19 @@ Like a Moodle backup or an Open edX course export. The zip holds:
     manifest.json     {"format": FORMAT, "version": VERSION, "course": {...}}
     media/<file>      one member per section audio track, named in the manifest
 
-Lists in the manifest are in display order; positions are not stored. Whether a
-course is published is not part of the archive: an import is always a draft.
+Lists in the manifest are in display order; positions are not stored. The course's
+content and rules are carried, not the site's state (published or retired, timestamps):
+an import is always a draft.
 
-Version 2 carries each approval the course is offered under (body, number, period,
-coverage, statement template) and the course's credit split. Version 1 archives, which
-had a board, number and statement per course, are still read: each approval is taken
-the way migration 0007 took the old rows (the statement word for word, a period from
-the day of import with no end date, every profession covered) and all the hours are
-general/clinical.
+Version 3 added the course's rules for earning credit (completion deadline, release
+and content-review dates, reading rules, minimum time, what a failed result shows)
+and each section's questions per attempt; a version 2 archive takes the models'
+defaults for these. Version 2 added each approval the course is offered under (body,
+number, period, coverage, statement template) and the course's credit split. Version
+1 archives, which had a board, number and statement per course, are still read: each
+approval is taken the way migration 0007 took the old rows (the statement word for
+word, a period from the day of import with no end date, every profession covered)
+and all the hours are general/clinical.
 
 An import trusts nothing in the zip. Every member name, size and type is checked
 before anything is read, reads are capped, the manifest is checked key by key and
@@ -62,8 +66,8 @@ from courses.models import (
 )
 
 FORMAT = "ceapp-course-archive"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 MANIFEST_NAME = "manifest.json"
 MEDIA_DIR = "media/"
 
@@ -78,68 +82,71 @@ GENERAL_CREDIT_TYPE = "general-clinical"  # created by migration 0007
 
 AUDIO_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(mp3|m4a|ogg)")
 
+
+def _strings(names):
+    return dict.fromkeys(names.split(), str)
+
+
+def _without(spec, keys):
+    return {key: sub for key, sub in spec.items() if key not in keys}
+
+
 # The manifest's shape, checked by _check(): a dict is an object with exactly these
 # keys, [spec] a list of spec, a tuple a choice between specs (None allows null).
-AUTHOR = {"name": str, "credentials": str, "bio": str, "conflict_of_interest": str}
-APPROVAL_V1 = {"board": str, "provider_number": str, "statement": str}
-COVERAGE = {"profession": str, "state": str}
+# Decimal and date are JSON strings holding one.
+AUTHOR = _strings("name credentials bio conflict_of_interest")
+APPROVAL_V1 = _strings("board provider_number statement")
+COVERAGE = _strings("profession state")
 APPROVAL = {
-    "body_name": str,
-    "body_abbreviation": str,
-    "number": str,
-    "scope": str,
-    "starts_on": str,
-    "ends_on": (str, None),
+    **_strings("body_name body_abbreviation number scope"),
+    "starts_on": date,
+    "ends_on": (date, None),
     "statement_template": str,
     "is_sample": bool,
     "coverage": [COVERAGE],
 }
-CREDIT = {"credit_type": str, "credit_type_name": str, "hours": str}
+CREDIT = {"credit_type": str, "credit_type_name": str, "hours": Decimal}
 EVALUATION_ITEM = {"text": str}
 AUDIO = {"file": str, "sha256": str, "size": int, "duration": (float, int, None)}
 REFERENCE = {
-    "kind": str,
-    "authors": str,
+    **_strings("kind authors"),
     "year": int,
-    "date_detail": str,
-    "title": str,
-    "container_title": str,
-    "volume": str,
-    "issue": str,
-    "pages": str,
-    "edition": str,
-    "publisher": str,
-    "doi": str,
-    "url": str,
+    **_strings("date_detail title container_title volume issue pages edition publisher doi url"),
 }
 CHOICE = {"text": str, "is_correct": bool}
 QUESTION = {
     "number": int,
-    "stem": str,
-    "kind": str,
-    "explanation": str,
+    **_strings("stem kind explanation"),
     "is_retired": bool,
     "choices": [CHOICE],
 }
 SECTION = {
     "number": int,
-    "title": str,
-    "body": str,
+    **_strings("title body"),
     "reviewed_year": (int, None),
+    "questions_per_attempt": (int, None),
     "audio": (AUDIO, None),
     "references": [REFERENCE],
     "questions": [QUESTION],
 }
+COURSE_RULES = {  # new in version 3
+    "completion_months": int,
+    "released_on": (date, None),
+    "content_review_on": (date, None),
+    "require_reading": bool,
+    "reading_share": int,
+    "reading_rate": int,
+    "min_minutes": (int, None),
+    "failed_result_reveals": str,
+}
 COURSE = {
-    "title": str,
-    "slug": str,
-    "summary": str,
-    "learning_objectives": str,
-    "ce_hours": str,
+    **_strings("title slug summary learning_objectives"),
+    "ce_hours": Decimal,
     "level": str,
     "pass_mark": int,
     "max_attempts": (int, None),
     "shuffle_choices": bool,
+    **COURSE_RULES,
     "authors": [AUTHOR],
     "approvals": [APPROVAL],
     "credits": [CREDIT],
@@ -147,11 +154,16 @@ COURSE = {
     "sections": [SECTION],
 }
 MANIFEST = {"format": str, "version": int, "course": COURSE}
-COURSE_V1 = {
-    **{key: spec for key, spec in COURSE.items() if key != "credits"},
-    "approvals": [APPROVAL_V1],
+COURSE_V2 = {
+    **_without(COURSE, COURSE_RULES),
+    "sections": [_without(SECTION, ["questions_per_attempt"])],
 }
-MANIFESTS = {1: {**MANIFEST, "course": COURSE_V1}, 2: MANIFEST}
+COURSE_V1 = {**_without(COURSE_V2, ["credits"]), "approvals": [APPROVAL_V1]}
+MANIFESTS = {
+    1: {**MANIFEST, "course": COURSE_V1},
+    2: {**MANIFEST, "course": COURSE_V2},
+    3: MANIFEST,
+}
 
 
 class ArchiveError(Exception):
@@ -177,7 +189,6 @@ def course_export(*, course: Course, file: BinaryIO | None = None) -> bytes | No
             "version": VERSION,
             "course": {
                 **_pick(course, COURSE),
-                "ce_hours": str(course.ce_hours),
                 "authors": [_pick(a, AUTHOR) for a in course.authors.order_by("name", "id")],
                 "approvals": [
                     _export_approval(a) for a in course.approvals.prefetch_related("coverage")
@@ -204,8 +215,6 @@ def course_export(*, course: Course, file: BinaryIO | None = None) -> bytes | No
 def _export_approval(approval):
     return {
         **_pick(approval, APPROVAL),
-        "starts_on": approval.starts_on.isoformat(),
-        "ends_on": approval.ends_on.isoformat() if approval.ends_on else None,
         "coverage": [_pick(row, COVERAGE) for row in approval.coverage.all()],
     }
 
@@ -257,7 +266,13 @@ def _plain_keys(spec):
 
 
 def _pick(obj, spec):
-    return {key: getattr(obj, key) for key in _plain_keys(spec)}
+    return {key: _as_json(getattr(obj, key)) for key in _plain_keys(spec)}
+
+
+def _as_json(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
 
 
 # Import
@@ -392,9 +407,9 @@ def _read_manifest(zf, members):
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise ArchiveError(
             f"Unsupported archive version {version!r}; this site reads versions "
-            f"{' and '.join(map(str, READABLE_VERSIONS))}."
+            f"{', '.join(map(str, READABLE_VERSIONS))}."
         )
-    _check(manifest, MANIFESTS[version], "manifest")
+    manifest = _check(manifest, MANIFESTS[version], "manifest")
     if version == 1:
         manifest["course"] = _course_from_v1(manifest["course"])
     return manifest
@@ -402,7 +417,6 @@ def _read_manifest(zf, members):
 
 def _course_from_v1(course):
     """A version 1 course as version 2 states it (see the module's docstring)."""
-    today = timezone.localdate().isoformat()
     return {
         **course,
         "approvals": [
@@ -411,7 +425,7 @@ def _course_from_v1(course):
                 "body_abbreviation": "",
                 "number": old["provider_number"],
                 "scope": ApprovalScope.PROVIDER,
-                "starts_on": today,
+                "starts_on": timezone.localdate(),
                 "ends_on": None,
                 "statement_template": old["statement"].replace("{", "{{").replace("}", "}}"),
                 "is_sample": False,
@@ -433,17 +447,25 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not a number")
 
 
-TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    Decimal: "a number in a string",
+    date: "a date in a string",
+}
 
 
 def _check(value, spec, where):
+    """The value, checked against spec, with its decimals and dates parsed."""
     if isinstance(spec, tuple):
         if value is None and None in spec:
-            return
+            return None
         options = [s for s in spec if s is not None]
         if all(isinstance(s, type) for s in options):
             if any(_is_type(value, s) for s in options):
-                return
+                return _parsed(value, options[0], where)
             names = " or ".join(TYPE_NAMES[s] for s in options)
             raise ArchiveError(f"{where} must be {names}{' or null' if None in spec else ''}.")
         spec = options[0]
@@ -454,15 +476,14 @@ def _check(value, spec, where):
             raise ArchiveError(f"{where} is missing {', '.join(missing)}.")
         if unknown := [key for key in value if key not in spec]:
             raise ArchiveError(f"{where} has unknown keys: {', '.join(map(str, unknown))}.")
-        for key, sub in spec.items():
-            _check(value[key], sub, f"{where}.{key}")
-    elif isinstance(spec, list):
+        return {key: _check(value[key], sub, f"{where}.{key}") for key, sub in spec.items()}
+    if isinstance(spec, list):
         if not isinstance(value, list):
             raise ArchiveError(f"{where} must be a list.")
-        for index, item in enumerate(value):
-            _check(item, spec[0], f"{where}[{index}]")
-    elif not _is_type(value, spec):
+        return [_check(item, spec[0], f"{where}[{index}]") for index, item in enumerate(value)]
+    if not _is_type(value, spec):
         raise ArchiveError(f"{where} must be {TYPE_NAMES[spec]}.")
+    return _parsed(value, spec, where)
 
 
 def _is_type(value, kind):
@@ -470,7 +491,24 @@ def _is_type(value, kind):
         return kind is bool
     if kind is float:
         return isinstance(value, float) and math.isfinite(value)
-    return isinstance(value, kind)
+    return isinstance(value, str if kind in (Decimal, date) else kind)
+
+
+def _parsed(value, kind, where):
+    if kind is Decimal:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ArchiveError(f"{where} {value!r} is not a number.")
+        return number
+    if kind is date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ArchiveError(f"{where} {value!r} is not a date (YYYY-MM-DD).") from None
+    return value
 
 
 def _audio_members(members, sections):
@@ -504,14 +542,7 @@ def _create_course(zf, audio_members, data, slug, saved):
             f"A course with the slug {slug!r} already exists. "
             "Import it under another slug (--slug NEW)."
         )
-    try:
-        ce_hours = Decimal(data["ce_hours"])
-    except InvalidOperation:
-        ce_hours = None
-    if ce_hours is None or not ce_hours.is_finite():
-        raise ArchiveError(f"course.ce_hours {data['ce_hours']!r} is not a number.")
-    course = Course(**_fields(data, COURSE), is_published=False)
-    course.slug, course.ce_hours = slug, ce_hours
+    course = Course(**{**_fields(data, COURSE), "slug": slug}, is_published=False)
     _save(course, "course")
     course.authors.set([_author(a, f"course.authors[{i}]") for i, a in enumerate(data["authors"])])
     for i, item in enumerate(data["approvals"]):
@@ -542,17 +573,14 @@ def _create_course(zf, audio_members, data, slug, saved):
 
 
 def _fields(data, spec):
-    return {key: data[key] for key in _plain_keys(spec)}
+    # A key that an older version lacks is left to the model's default.
+    return {key: data[key] for key in _plain_keys(spec) if key in data}
 
 
 def _approval(data, position, where):
     """The same provider approval is shared by every course offered under it, so an
     identical one is reused; a course approval always belongs to the new course."""
-    fields = {
-        **_fields(data, APPROVAL),
-        "starts_on": _date(data["starts_on"], f"{where}.starts_on"),
-        "ends_on": _date(data["ends_on"], f"{where}.ends_on") if data["ends_on"] else None,
-    }
+    fields = _fields(data, APPROVAL)
     if data["scope"] == ApprovalScope.PROVIDER:
         found = Approval.objects.filter(**fields).first()
         if found is not None:
@@ -564,25 +592,12 @@ def _approval(data, position, where):
     return approval
 
 
-def _date(value, where):
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ArchiveError(f"{where} {value!r} is not a date (YYYY-MM-DD).") from None
-
-
 def _credit(course, data, where):
     credit_type = CreditType.objects.filter(slug=data["credit_type"]).first()
     if credit_type is None:
         credit_type = CreditType(slug=data["credit_type"], name=data["credit_type_name"])
         _save(credit_type, f"{where}.credit_type")
-    try:
-        hours = Decimal(data["hours"])
-    except InvalidOperation:
-        hours = None
-    if hours is None or not hours.is_finite():
-        raise ArchiveError(f"{where}.hours {data['hours']!r} is not a number.")
-    credit = CourseCredit(course=course, credit_type=credit_type, hours=hours)
+    credit = CourseCredit(course=course, credit_type=credit_type, hours=data["hours"])
     _save(credit, where)
     return credit
 
