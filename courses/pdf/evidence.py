@@ -116,7 +116,7 @@ def _build(story, *, title: str, provider_name: str) -> bytes:
 
 def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
     """One page: the content per section, the estimate, and the hours awarded."""
-    course = hours.course
+    course, total = hours.course, hours.total
     title = f"Hours justification: {course.title}"
     story = _opening(
         title,
@@ -126,10 +126,10 @@ def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
                 "Estimated study time",
                 f"{hours.study_hours} hours ({hours.study_minutes:.0f} minutes)",
             ),
-            ("Words in the sections", f"{hours.words:,}"),
+            ("Words in the sections", f"{total.words:,}"),
             ("Reading rate", f"{hours.rate} words per minute"),
-            ("Audio", f"{hours.audio_minutes:.1f} minutes"),
-            ("Booklet questions", f"{hours.questions}, at {MINUTES_PER_QUESTION} minutes each"),
+            ("Audio", f"{total.audio_minutes:.1f} minutes"),
+            ("Booklet questions", f"{total.questions}, at {MINUTES_PER_QUESTION} minutes each"),
         ],
     )
     if hours.exceeds:
