@@ -1,9 +1,9 @@
-"""CSV downloads: streamed, and safe to open in a spreadsheet."""
+"""Downloads: CSV streamed, and safe to open in a spreadsheet; PDF as a file to save."""
 
 import csv
 from collections.abc import Iterable, Sequence
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -34,5 +34,11 @@ def csv_response(
             yield writer.writerow([csv_safe(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pdf_response(data: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

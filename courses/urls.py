@@ -28,8 +28,8 @@ urlpatterns = [
         name="reissue_request",
     ),
     path("my-ce/", transcript.transcript, name="transcript"),
-    path("my-ce/transcript.pdf", transcript.transcript_pdf, name="transcript_pdf"),
-    path("my-ce/transcript.csv", transcript.transcript_csv, name="transcript_csv"),
+    path("my-ce/transcript.pdf", transcript.download, {"extension": "pdf"}, name="transcript_pdf"),
+    path("my-ce/transcript.csv", transcript.download, {"extension": "csv"}, name="transcript_csv"),
     path("my-ce/self-reported/add/", transcript.self_reported_add, name="self_reported_add"),
     path(
         "my-ce/self-reported/<int:pk>/certificate/",

@@ -86,6 +86,22 @@ class NumberedInlineForm(forms.ModelForm):
         pass
 
 
+class KeptRowsFormSet(BaseInlineFormSet):
+    """An inline formset judged as a whole by its clean_rows(rows), once every row is valid:
+    the cleaned data of the rows the save keeps (filled in, not marked for deletion)."""
+
+    def clean(self):
+        super().clean()
+        if not any(self.errors):
+            self.clean_rows(
+                [
+                    form.cleaned_data
+                    for form in self.forms
+                    if form.cleaned_data and not self._should_delete_form(form)
+                ]
+            )
+
+
 def update_with_history(request, queryset, **values):
     """queryset.update(), leaving a history row per object that names the staff member."""
     objs = list(queryset)
@@ -152,16 +168,9 @@ class CourseApprovalInline(admin.TabularInline):
     verbose_name_plural = "approvals the course is offered under"
 
 
-class CourseCreditFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        hours = [
-            form.cleaned_data["hours"]
-            for form in self.forms
-            if form.cleaned_data.get("hours") and not self._should_delete_form(form)
-        ]
+class CourseCreditFormSet(KeptRowsFormSet):
+    def clean_rows(self, rows):
+        hours = [row["hours"] for row in rows if row.get("hours")]
         # An unsaved split is refused only when it is wrong, not when it is still empty.
         if hours and (problem := credit_split_problem(self.instance.ce_hours, hours)):
             raise ValidationError(problem)
@@ -441,16 +450,9 @@ class SectionAdmin(ProtectedFirstAdmin):
 # --- Question -----------------------------------------------------------------------
 
 
-class ChoiceFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        choices = [
-            (form.cleaned_data["text"], form.cleaned_data.get("is_correct", False))
-            for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
-        ]
+class ChoiceFormSet(KeptRowsFormSet):
+    def clean_rows(self, rows):
+        choices = [(row["text"], row.get("is_correct", False)) for row in rows]
         validate_choice_set(self.instance.kind, choices)
 
 

@@ -39,19 +39,9 @@ class SelfReportedCreditAdmin(admin.ModelAdmin):
     list_select_related = ["holder", "credit_type"]
     search_fields = ["title", "provider_name", "holder__email", "holder__full_name"]
     date_hierarchy = "completed_on"
-    readonly_fields = [
-        "holder",
-        "licenses",
-        "title",
-        "provider_name",
-        "completed_on",
-        "hours",
-        "credit_type",
-        "is_home_study",
-        "certificate_file",
-        "created_at",
-    ]
-    fields = readonly_fields
+    # Staff may only view (no change permission below), so every field shows read-only, in
+    # the model's order; created_at, not editable, is named to show too.
+    readonly_fields = ["created_at"]
 
     def has_add_permission(self, request):
         return False

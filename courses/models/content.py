@@ -26,6 +26,9 @@ def validate_quarter_hours(value):
         raise ValidationError("CE hours must be a positive multiple of 0.25 (e.g. 1.25).")
 
 
+# A whole percentage: a pass mark, a share of the reading time.
+PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
+
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 
@@ -143,11 +146,7 @@ class Course(models.Model):
     approvals = models.ManyToManyField(
         "Approval", through="CourseApproval", related_name="courses", blank=True
     )
-    pass_mark = models.PositiveSmallIntegerField(
-        "pass mark (%)",
-        default=75,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-    )
+    pass_mark = models.PositiveSmallIntegerField("pass mark (%)", default=75, validators=PERCENT)
     max_attempts = models.PositiveSmallIntegerField(
         "maximum attempts",
         null=True,
@@ -194,7 +193,7 @@ class Course(models.Model):
     reading_share = models.PositiveSmallIntegerField(
         "share of reading time that counts a section read (%)",
         default=50,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        validators=PERCENT,
     )
     reading_rate = models.PositiveSmallIntegerField(
         "reading rate (words per minute)",

@@ -161,25 +161,30 @@ def _draw_approvals(canvas, certificate, top, bottom):
         + f". {escape(a['statement'])}"
         for a in certificate.approvals
     ]
-    if not items:
-        return
-    for size in (9, 8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5):
+    _draw_fitted(
+        canvas, items, top, bottom, sizes=(9, 8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5), leading=1.25, gap=0.4
+    )
+
+
+def _draw_fitted(canvas, items, top, bottom, *, sizes, leading, gap):
+    """Paragraphs of markup centred one under another from `top`, in the largest of `sizes`
+    that fits above `bottom`; `leading` and the `gap` after each are shares of the size."""
+    for size in sizes:
         style = ParagraphStyle(
-            "approval",
+            "fitted",
             fontName=SANS,
             fontSize=size,
-            leading=size * 1.25,
+            leading=size * leading,
             textColor=GREY,
             alignment=TA_CENTER,
-            spaceAfter=2,
         )
         paragraphs = [Paragraph(item, style) for item in items]
-        heights = [p.wrap(TEXT_WIDTH, PAGE_HEIGHT)[1] + size * 0.4 for p in paragraphs]
+        heights = [p.wrap(TEXT_WIDTH, PAGE_HEIGHT)[1] + size * gap for p in paragraphs]
         if sum(heights) <= top - bottom:
             break
     y = top
     for paragraph, height in zip(paragraphs, heights, strict=True):
-        paragraph.drawOn(canvas, MARGIN, y - height + size * 0.4)
+        paragraph.drawOn(canvas, MARGIN, y - height + size * gap)
         y -= height
 
 
@@ -276,80 +281,92 @@ def _render(certificate: Certificate) -> tuple[bytes, bool]:
 def _draw_layout_1(canvas, certificate):
     """One license line, the facts in a row, every approval of the course. Frozen: the
     certificates issued with it render these bytes for good."""
-    y = PAGE_HEIGHT - 74
-    _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
-    y -= 40
-    _centred(canvas, "Certificate of Completion", y, SANS_BOLD, 30, NAVY)
-    y -= 32
-    _centred(canvas, "This certifies that", y, SANS, 11, GREY)
-    y -= 34
-    _centred(canvas, certificate.learner_name, y, SANS_BOLD, 26)
+    y = _draw_heading(canvas, certificate, PAGE_HEIGHT - 74, sizes=(30, 11, 26), drops=(40, 32, 34))
     y -= 20
     _centred(canvas, license_line(certificate), y, SANS, 11, GREY)
     y -= 24
     _centred(canvas, "has completed the continuing education course", y, SANS, 11, GREY)
-    y -= 8
-    title_style = ParagraphStyle(
-        "title", fontName=SANS_BOLD, fontSize=16, leading=19, alignment=TA_CENTER
-    )
-    y = _paragraph(canvas, escape(certificate.course_title), title_style, MARGIN, y, TEXT_WIDTH)
-    if certificate.authors:
-        authors_style = ParagraphStyle(
-            "authors",
-            fontName=SANS,
-            fontSize=9.5,
-            leading=12,
-            alignment=TA_CENTER,
-            textColor=GREY,
-        )
-        label = "Author" if len(certificate.authors) == 1 else "Authors"
-        markup = f"{label}: " + escape("; ".join(certificate.authors))
-        y = _paragraph(canvas, markup, authors_style, MARGIN, y - 4, TEXT_WIDTH)
+    y = _draw_course_title(canvas, certificate, y - 8, title=(16, 19), authors=(9.5, 12), gap=4)
 
-    # Hours, date and format side by side, as a board clerk scans for them.
     y -= 30
     facts = [
-        ("CE hours", certificate.ce_hours_display),
-        ("Date completed", _date(certificate.completed_on)),
-        ("Format", certificate.delivery_format),
+        ("CE hours", certificate.ce_hours_display, 1),
+        ("Date completed", _date(certificate.completed_on), 1),
+        ("Format", certificate.delivery_format, 1),
     ]
-    column = TEXT_WIDTH / len(facts)
-    for i, (label, value) in enumerate(facts):
-        centre = MARGIN + column * (i + 0.5)
-        canvas.setFillColor(GREY)
-        canvas.setFont(SANS, 8)
-        canvas.drawCentredString(centre, y + 14, label.upper())
-        canvas.setFillColor(colors.black)
-        size = 13
-        while size > 8 and stringWidth(value, SANS_BOLD, size) > column - 12:
-            size -= 0.5
-        canvas.setFont(SANS_BOLD, size)
-        canvas.drawCentredString(centre, y, value)
-    canvas.setStrokeColor(GOLD)
-    canvas.setLineWidth(0.5)
-    canvas.line(MARGIN + 60, y - 12, PAGE_WIDTH - MARGIN - 60, y - 12)
+    _draw_facts(canvas, facts, y, label=(8, 14), value=(13, 8), padding=12)
+    _draw_rule(canvas, y - 12)
 
     _draw_approvals(canvas, certificate, y - 20, FOOTER_TOP)
     _draw_footer(canvas, certificate)
 
 
-def _draw_facts(canvas, facts, y):
-    """(label, value, share of the width) side by side, as a board clerk scans for them."""
+def _draw_heading(canvas, certificate, y, *, sizes, drops) -> float:
+    """The provider, "Certificate of Completion", "This certifies that" and the learner's
+    name, one under another: `sizes` the type of the last three, `drops` the space down to
+    each of them. Returns the name's baseline."""
+    title, certifies, name = sizes
+    _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
+    y -= drops[0]
+    _centred(canvas, "Certificate of Completion", y, SANS_BOLD, title, NAVY)
+    y -= drops[1]
+    _centred(canvas, "This certifies that", y, SANS, certifies, GREY)
+    y -= drops[2]
+    _centred(canvas, certificate.learner_name, y, SANS_BOLD, name)
+    return y
+
+
+def _draw_course_title(canvas, certificate, top, *, title, authors, gap) -> float:
+    """The course title and, `gap` under it, its authors; `title` and `authors` are (type
+    size, leading). Returns where they end."""
+    size, leading = title
+    style = ParagraphStyle(
+        "title", fontName=SANS_BOLD, fontSize=size, leading=leading, alignment=TA_CENTER
+    )
+    y = _paragraph(canvas, escape(certificate.course_title), style, MARGIN, top, TEXT_WIDTH)
+    if certificate.authors:
+        size, leading = authors
+        style = ParagraphStyle(
+            "authors",
+            fontName=SANS,
+            fontSize=size,
+            leading=leading,
+            alignment=TA_CENTER,
+            textColor=GREY,
+        )
+        label = "Author" if len(certificate.authors) == 1 else "Authors"
+        markup = f"{label}: " + escape("; ".join(certificate.authors))
+        y = _paragraph(canvas, markup, style, MARGIN, y - gap, TEXT_WIDTH)
+    return y
+
+
+def _draw_rule(canvas, y):
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN + 60, y, PAGE_WIDTH - MARGIN - 60, y)
+
+
+def _draw_facts(canvas, facts, y, *, label=(7.5, 13), value=(11.5, 7), padding=10):
+    """(label, value, share of the width) side by side, as a board clerk scans for them.
+    `label` is its type size and height over the value; `value` its largest and smallest
+    type size, shrinking to fit the column less `padding`."""
+    label_size, label_rise = label
+    largest, smallest = value
     total = sum(share for _, _, share in facts)
     left = MARGIN
-    for label, value, share in facts:
+    for name, text, share in facts:
         column = TEXT_WIDTH * share / total
         centre = left + column / 2
         left += column
         canvas.setFillColor(GREY)
-        canvas.setFont(SANS, 7.5)
-        canvas.drawCentredString(centre, y + 13, label.upper())
+        canvas.setFont(SANS, label_size)
+        canvas.drawCentredString(centre, y + label_rise, name.upper())
         canvas.setFillColor(colors.black)
-        size = 11.5
-        while size > 7 and stringWidth(value, SANS_BOLD, size) > column - 10:
+        size = largest
+        while size > smallest and stringWidth(text, SANS_BOLD, size) > column - padding:
             size -= 0.5
         canvas.setFont(SANS_BOLD, size)
-        canvas.drawCentredString(centre, y, value)
+        canvas.drawCentredString(centre, y, text)
 
 
 def _draw_approvals_2(canvas, certificate, top, bottom):
@@ -365,38 +382,16 @@ def _draw_approvals_2(canvas, certificate, top, bottom):
         if period := approval["period"]:
             head.append(f"Approval period {escape(period)}")
         items.append(" · ".join(head) + "<br/>" + escape(approval["statement"]))
-    if not items:
-        return
-    for size in (8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5):
-        style = ParagraphStyle(
-            "approval",
-            fontName=SANS,
-            fontSize=size,
-            leading=size * 1.22,
-            textColor=GREY,
-            alignment=TA_CENTER,
-        )
-        paragraphs = [Paragraph(item, style) for item in items]
-        gap = size * 0.6
-        heights = [p.wrap(TEXT_WIDTH, PAGE_HEIGHT)[1] + gap for p in paragraphs]
-        if sum(heights) <= top - bottom:
-            break
-    y = top
-    for paragraph, height in zip(paragraphs, heights, strict=True):
-        paragraph.drawOn(canvas, MARGIN, y - height + gap)
-        y -= height
+    _draw_fitted(
+        canvas, items, top, bottom, sizes=(8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5), leading=1.22, gap=0.6
+    )
 
 
 def _draw_layout_2(canvas, certificate):
     """The licenses held, the facts a board clerk checks, the approvals covering them."""
-    y = PAGE_HEIGHT - 70
-    _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
-    y -= 36
-    _centred(canvas, "Certificate of Completion", y, SANS_BOLD, 28, NAVY)
-    y -= 26
-    _centred(canvas, "This certifies that", y, SANS, 10.5, GREY)
-    y -= 30
-    _centred(canvas, certificate.learner_name, y, SANS_BOLD, 24)
+    y = _draw_heading(
+        canvas, certificate, PAGE_HEIGHT - 70, sizes=(28, 10.5, 24), drops=(36, 26, 30)
+    )
     licenses = certificate.license_phrases()
     # Two licenses to a line keeps four of them to two lines.
     for start in range(0, len(licenses), 2):
@@ -404,18 +399,7 @@ def _draw_layout_2(canvas, certificate):
         _centred(canvas, "   |   ".join(licenses[start : start + 2]), y, SANS, 10, GREY)
     y -= 21
     _centred(canvas, "has completed the continuing education course", y, SANS, 10.5, GREY)
-    y -= 6
-    title_style = ParagraphStyle(
-        "title", fontName=SANS_BOLD, fontSize=15, leading=18, alignment=TA_CENTER
-    )
-    y = _paragraph(canvas, escape(certificate.course_title), title_style, MARGIN, y, TEXT_WIDTH)
-    if certificate.authors:
-        authors_style = ParagraphStyle(
-            "authors", fontName=SANS, fontSize=9, leading=11, alignment=TA_CENTER, textColor=GREY
-        )
-        label = "Author" if len(certificate.authors) == 1 else "Authors"
-        markup = f"{label}: " + escape("; ".join(certificate.authors))
-        y = _paragraph(canvas, markup, authors_style, MARGIN, y - 3, TEXT_WIDTH)
+    y = _draw_course_title(canvas, certificate, y - 6, title=(15, 18), authors=(9, 11), gap=3)
 
     y -= 26
     _draw_facts(
@@ -432,9 +416,7 @@ def _draw_layout_2(canvas, certificate):
     if credits := certificate.credits_display:
         y -= 17
         _centred(canvas, f"Credit types: {credits}", y, SANS, 9, colors.black)
-    canvas.setStrokeColor(GOLD)
-    canvas.setLineWidth(0.5)
-    canvas.line(MARGIN + 60, y - 9, PAGE_WIDTH - MARGIN - 60, y - 9)
+    _draw_rule(canvas, y - 9)
 
     _draw_approvals_2(canvas, certificate, y - 15, FOOTER_TOP)
     _draw_footer(canvas, certificate)

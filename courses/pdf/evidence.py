@@ -83,6 +83,12 @@ def _facts(pairs) -> Table:
     return table
 
 
+def _opening(title: str, facts) -> list:
+    """A report's title and its facts table, to start its story."""
+    register_fonts()  # before any Paragraph names the fonts
+    return [_p(title, _title), Spacer(1, 6), _facts(facts)]
+
+
 def _build(story, *, title: str, provider_name: str) -> bytes:
     buffer = io.BytesIO()
     generated = date_format(timezone.localdate(), "M j, Y")
@@ -110,28 +116,22 @@ def _build(story, *, title: str, provider_name: str) -> bytes:
 
 def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
     """One page: the content per section, the estimate, and the hours awarded."""
-    register_fonts()  # before any Paragraph names the fonts
-    course = hours.course
-    story = [
-        _p(f"Hours justification: {course.title}", _title),
-        Spacer(1, 6),
-        _facts(
-            [
-                ("CE hours awarded", course.ce_hours_display),
-                (
-                    "Estimated study time",
-                    f"{hours.study_hours} hours ({hours.study_minutes:.0f} minutes)",
-                ),
-                ("Words in the sections", f"{hours.words:,}"),
-                ("Reading rate", f"{hours.rate} words per minute"),
-                ("Audio", f"{hours.audio_minutes:.1f} minutes"),
-                (
-                    "Booklet questions",
-                    f"{hours.questions}, at {MINUTES_PER_QUESTION} minutes each",
-                ),
-            ]
-        ),
-    ]
+    course, total = hours.course, hours.total
+    title = f"Hours justification: {course.title}"
+    story = _opening(
+        title,
+        [
+            ("CE hours awarded", course.ce_hours_display),
+            (
+                "Estimated study time",
+                f"{hours.study_hours} hours ({hours.study_minutes:.0f} minutes)",
+            ),
+            ("Words in the sections", f"{total.words:,}"),
+            ("Reading rate", f"{hours.rate} words per minute"),
+            ("Audio", f"{total.audio_minutes:.1f} minutes"),
+            ("Booklet questions", f"{total.questions}, at {MINUTES_PER_QUESTION} minutes each"),
+        ],
+    )
     if hours.exceeds:
         story.append(
             _p(
@@ -156,51 +156,34 @@ def render_hours_pdf(hours: HoursJustification, *, provider_name: str) -> bytes:
             _cell,
         ),
     ]
-    return _build(story, title=f"Hours justification: {course.title}", provider_name=provider_name)
+    return _build(story, title=title, provider_name=provider_name)
 
 
 def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
     """The record behind one certificate, for an auditor."""
-    register_fonts()
     certificate = evidence.certificate
     enrollment = evidence.enrollment
-    story = [
-        _p(f"Evidence behind certificate {certificate.code}", _title),
-        Spacer(1, 6),
-        _facts(
-            [
-                ("Learner", certificate.learner_name),
-                (
-                    "License",
-                    " · ".join(
-                        filter(
-                            None,
-                            [
-                                certificate.license_type,
-                                certificate.license_number,
-                                certificate.license_state,
-                            ],
-                        )
-                    )
-                    or "None on file",
-                ),
-                ("Course", f"{certificate.course_title} ({certificate.ce_hours_display} CE hours)"),
-                (
-                    "Certificate",
-                    f"{certificate.get_status_display()}, issued {_when(certificate.issued_at)}",
-                ),
-                ("Enrolled", _when(enrollment.enrolled_at)),
-                ("Passed", _when(enrollment.passed_at)),
-                ("Completed", _when(enrollment.completed_at)),
-                ("Time tracked", f"{evidence.tracked_minutes} minutes on the course"),
-                (
-                    "Time claimed",
-                    f"{evidence.claimed_minutes} minutes in the evaluation"
-                    if evidence.claimed_minutes is not None
-                    else "–",
-                ),
-            ]
-        ),
+    title = f"Evidence behind certificate {certificate.code}"
+    license = [certificate.license_type, certificate.license_number, certificate.license_state]
+    claimed = evidence.claimed_minutes
+    story = _opening(
+        title,
+        [
+            ("Learner", certificate.learner_name),
+            ("License", " · ".join(filter(None, license)) or "None on file"),
+            ("Course", f"{certificate.course_title} ({certificate.ce_hours_display} CE hours)"),
+            (
+                "Certificate",
+                f"{certificate.get_status_display()}, issued {_when(certificate.issued_at)}",
+            ),
+            ("Enrolled", _when(enrollment.enrolled_at)),
+            ("Passed", _when(enrollment.passed_at)),
+            ("Completed", _when(enrollment.completed_at)),
+            ("Time tracked", f"{evidence.tracked_minutes} minutes on the course"),
+            ("Time claimed", "–" if claimed is None else f"{claimed} minutes in the evaluation"),
+        ],
+    )
+    story += [
         _p(f"Sections read ({evidence.sections_read} of {len(evidence.sections)})", _heading),
         _table(
             ["Section", "Read", "How", "Minutes tracked"],
@@ -264,6 +247,4 @@ def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
             ]
         )
     )
-    return _build(
-        story, title=f"Evidence behind certificate {certificate.code}", provider_name=provider_name
-    )
+    return _build(story, title=title, provider_name=provider_name)

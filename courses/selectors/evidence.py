@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -27,12 +28,21 @@ MINUTES_PER_QUESTION = Decimal("1.5")
 
 @dataclass(frozen=True)
 class SectionHours:
-    number: int
-    title: str
+    label: str  # "Section 2: Grief", or "Total"
     words: int
     audio_minutes: Decimal
     questions: int
     reading_minutes: Decimal  # words at the reading rate
+
+    def cells(self) -> list[str]:
+        """Its row of the table, as text."""
+        return [
+            self.label,
+            str(self.words),
+            f"{self.reading_minutes:.1f}",
+            f"{self.audio_minutes:.1f}",
+            str(self.questions),
+        ]
 
 
 @dataclass(frozen=True)
@@ -44,25 +54,21 @@ class HoursJustification:
     sections: list[SectionHours]
     margin_percent: int
 
-    @property
-    def words(self) -> int:
-        return sum(section.words for section in self.sections)
-
-    @property
-    def audio_minutes(self) -> Decimal:
-        return sum((section.audio_minutes for section in self.sections), Decimal(0))
-
-    @property
-    def questions(self) -> int:
-        return sum(section.questions for section in self.sections)
-
-    @property
-    def reading_minutes(self) -> Decimal:
-        return sum((section.reading_minutes for section in self.sections), Decimal(0))
+    @cached_property
+    def total(self) -> SectionHours:
+        """The sections added up: the table's last row."""
+        sections = self.sections
+        return SectionHours(
+            label="Total",
+            words=sum(s.words for s in sections),
+            audio_minutes=sum((s.audio_minutes for s in sections), Decimal(0)),
+            questions=sum(s.questions for s in sections),
+            reading_minutes=sum((s.reading_minutes for s in sections), Decimal(0)),
+        )
 
     @property
     def question_minutes(self) -> Decimal:
-        return self.questions * MINUTES_PER_QUESTION
+        return self.total.questions * MINUTES_PER_QUESTION
 
     @property
     def study_minutes(self) -> Decimal:
@@ -91,26 +97,7 @@ class HoursJustification:
 
     def rows(self) -> list[list[str]]:
         """The table as text, for the CSV and the PDF."""
-        rows = [
-            [
-                f"Section {s.number}: {s.title}",
-                str(s.words),
-                f"{s.reading_minutes:.1f}",
-                f"{s.audio_minutes:.1f}",
-                str(s.questions),
-            ]
-            for s in self.sections
-        ]
-        rows.append(
-            [
-                "Total",
-                str(self.words),
-                f"{self.reading_minutes:.1f}",
-                f"{self.audio_minutes:.1f}",
-                str(self.questions),
-            ]
-        )
-        return rows
+        return [section.cells() for section in [*self.sections, self.total]]
 
 
 HOURS_HEADER = ["Section", "Words", "Reading minutes", "Audio minutes", "Questions"]
@@ -131,8 +118,7 @@ def hours_justification(*, course: Course, rate: int | None = None) -> HoursJust
         margin_percent=settings.CE_HOURS_MARGIN_PERCENT,
         sections=[
             SectionHours(
-                number=section.number,
-                title=section.title,
+                label=f"Section {section.number}: {section.title}",
                 words=section.word_count,
                 audio_minutes=(Decimal(section.audio_duration or 0) / 60).quantize(Decimal("0.1")),
                 questions=section.question_total,

@@ -4,8 +4,6 @@ Certificates copy a license when they are issued (License.snapshot), so an edit 
 removal here never changes an issued certificate.
 """
 
-import datetime
-
 from django.db import transaction
 
 from courses.models import License, User
@@ -14,35 +12,21 @@ LICENSE_FIELDS = ("license_type", "profession", "state", "number", "renews_on")
 
 
 @transaction.atomic
-def license_create(
-    *,
-    holder: User,
-    license_type: str,
-    state: str,
-    number: str,
-    renews_on: datetime.date | None = None,
-    profession: str = "",
-) -> License:
-    license = License(
-        holder=holder,
-        license_type=license_type,
-        state=state,
-        number=number,
-        renews_on=renews_on,
-        profession=profession,
-    )
-    license.full_clean()
-    license.save()
-    return license
+def license_create(*, holder: User, **fields) -> License:
+    """Add a license to the holder's profile; `fields` are LICENSE_FIELDS."""
+    return _license_save(License(holder=holder), fields)
 
 
 @transaction.atomic
 def license_update(*, license: License, **fields) -> License:
     """Change a license's details; certificates issued with it keep their snapshot."""
+    return _license_save(License.objects.select_for_update().get(pk=license.pk), fields)
+
+
+def _license_save(license: License, fields: dict) -> License:
     unknown = set(fields) - set(LICENSE_FIELDS)
     if unknown:
         raise TypeError(f"Not a license field: {', '.join(sorted(unknown))}")
-    license = License.objects.select_for_update().get(pk=license.pk)
     for name, value in fields.items():
         setattr(license, name, value)
     license.full_clean()

@@ -2,6 +2,8 @@
 the second factor are django-allauth's views (accounts/); the license asked at sign-up
 is courses.forms.accounts.LicenseSignupForm."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,16 +30,8 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def license_add(request):
     form = LicenseForm(request.POST or None, holder=request.user)
-    if form.is_valid():
-        license = license_create(holder=request.user, **form.cleaned_data)
-        messages.success(request, f"Your {license.short_name} license is added.")
-        return redirect("profile")
-    return render(
-        request,
-        "accounts/license_form.html",
-        {"form": form, "license": None},
-        status=400 if form.errors else 200,
-    )
+    save = partial(license_create, holder=request.user)
+    return _license_form(request, form, license=None, save=save, done="added")
 
 
 @login_required
@@ -45,9 +39,15 @@ def license_add(request):
 def license_edit(request, pk):
     license = get_object_or_404(License, pk=pk, holder=request.user)
     form = LicenseForm(request.POST or None, instance=License.objects.get(pk=license.pk))
+    save = partial(license_update, license=license)
+    return _license_form(request, form, license=license, save=save, done="saved")
+
+
+def _license_form(request, form, *, license, save, done):
+    """The form until it is valid; then `save(**cleaned_data)`, and back to the profile."""
     if form.is_valid():
-        license = license_update(license=license, **form.cleaned_data)
-        messages.success(request, f"Your {license.short_name} license is saved.")
+        license = save(**form.cleaned_data)
+        messages.success(request, f"Your {license.short_name} license is {done}.")
         return redirect("profile")
     return render(
         request,

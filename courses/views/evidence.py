@@ -1,10 +1,10 @@
 """The evidence behind credit, for staff: a course's hours justified, a certificate's record."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from courses.exports import csv_response
+from courses.exports import csv_response, pdf_response
 from courses.models import Course, ProviderSettings
 from courses.pdf.evidence import render_evidence_pdf, render_hours_pdf
 from courses.selectors.evidence import HOURS_HEADER, certificate_evidence, hours_justification
@@ -16,12 +16,6 @@ def _justification(request, slug):
     rate = request.GET.get("rate", "")
     rate = int(rate) if rate.isdigit() and 50 <= int(rate) <= 600 else None
     return hours_justification(course=course, rate=rate)
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @records_staff_required
@@ -38,7 +32,8 @@ def hours(request, slug):
 def hours_pdf(request, slug):
     justification = _justification(request, slug)
     provider = ProviderSettings.load().provider_name
-    return _pdf(render_hours_pdf(justification, provider_name=provider), f"hours-{slug}.pdf")
+    pdf = render_hours_pdf(justification, provider_name=provider)
+    return pdf_response(pdf, filename=f"hours-{slug}.pdf")
 
 
 @records_staff_required
@@ -74,4 +69,5 @@ def evidence(request, code):
 def evidence_pdf(request, code):
     evidence = _evidence(code)
     provider = ProviderSettings.load().provider_name
-    return _pdf(render_evidence_pdf(evidence, provider_name=provider), f"evidence-{code}.pdf")
+    pdf = render_evidence_pdf(evidence, provider_name=provider)
+    return pdf_response(pdf, filename=f"evidence-{code}.pdf")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.exports import csv_response
+from courses.exports import csv_response, pdf_response
 from courses.forms.renewals import SelfReportedCreditForm
 from courses.forms.reports import RenewalPeriodForm
 from courses.models import License, ProviderSettings, SelfReportedCredit
@@ -87,29 +87,21 @@ def transcript(request):
 @require_GET
 @login_required
 @cache_control(private=True, no_store=True)
-def transcript_pdf(request):
+def download(request, extension):
+    """The transcript as a PDF or a CSV file; while the period or license asked for is
+    invalid, the My CE page with the form's errors."""
     form = RenewalPeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return _page(request, form, status=400)
     data = _transcript(request, form)
-    pdf = render_transcript_pdf(
-        data,
-        provider_name=ProviderSettings.load().provider_name,
-        verify_url=settings.SITE_URL.rstrip("/") + reverse("verify"),
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(form, data, "pdf")}"'
-    return response
-
-
-@require_GET
-@login_required
-@cache_control(private=True, no_store=True)
-def transcript_csv(request):
-    form = RenewalPeriodForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        return _page(request, form, status=400)
-    data = _transcript(request, form)
+    filename = _filename(form, data, extension)
+    if extension == "pdf":
+        pdf = render_transcript_pdf(
+            data,
+            provider_name=ProviderSettings.load().provider_name,
+            verify_url=settings.SITE_URL.rstrip("/") + reverse("verify"),
+        )
+        return pdf_response(pdf, filename=filename)
     rows = (
         [
             c.course_title,
@@ -120,7 +112,7 @@ def transcript_csv(request):
         ]
         for c in data.credited
     )
-    return csv_response(filename=_filename(form, data, "csv"), header=CSV_HEADER, rows=rows)
+    return csv_response(filename=filename, header=CSV_HEADER, rows=rows)
 
 
 @login_required
