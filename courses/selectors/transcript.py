@@ -181,7 +181,7 @@ def transcript_for(
             ),
             replacement_code=F("reissued_as__code"),
         )
-        .select_related("enrollment__course")
+        .select_related("enrollment")  # the course's id, for its approvals
         .order_by("-completed_on", "-issued_at", "-pk")
     )
     stated = every if license is None else [c for c in every if certificate_states(c, license)]
