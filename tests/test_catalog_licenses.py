@@ -127,7 +127,7 @@ def test_the_catalog_filters(client, courses, query, titles):
     response = client.get(reverse("courses:catalog"), query)
 
     assert response.status_code == 200
-    assert [c.title for c in response.context["courses"]] == (every if titles is None else titles)
+    assert [c.title for c in response.context["page"]] == (every if titles is None else titles)
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_bad_filters_are_a_clear_400_with_the_whole_catalog(client, courses, que
     response = client.get(reverse("courses:catalog"), query)
 
     assert response.status_code == 400
-    assert len(response.context["courses"]) == 3
+    assert len(response.context["page"]) == 3
     assert "invalid-feedback" in response.content.decode() or "alert-danger" in (
         response.content.decode()
     )
@@ -161,9 +161,10 @@ def test_the_catalog_costs_the_same_for_3_or_12_courses(
         _course(f"Course {n:02}", aswb, credits=[(ethics.slug, Decimal("3"))])
     client.force_login(clinician)
 
-    # the credit types for the filter, the courses (with section counts), their authors,
-    # the viewer's licenses, the courses' current approvals, and those approvals' coverage
-    with django_assert_num_queries(AUTH + 6):
+    # the credit types for the filter, the count of courses, a page of courses (with
+    # section counts), their authors, the viewer's licenses, the courses' current
+    # approvals, and those approvals' coverage
+    with django_assert_num_queries(AUTH + 7):
         response = client.get(reverse("courses:catalog"), {"profession": "social_work"})
 
     assert response.content.decode().count("Counts for your LCSW (Texas) through ASWB ACE") == size

@@ -446,3 +446,22 @@ def test_nav_marks_the_current_page(client):
 
     assert f'href="{reverse("courses:catalog")}" aria-current="page">Courses' in html
     assert html.count('aria-current="page"') == 1
+
+
+def test_catalog_comes_in_pages_of_twelve_keeping_the_filters(client):
+    for n in range(14):
+        CourseFactory(title=f"Ethics {n:02}")
+    CourseFactory(title="Boundaries")
+
+    first = client.get(reverse("courses:catalog"), {"q": "Ethics"})
+    second = client.get(reverse("courses:catalog"), {"q": "Ethics", "page": "2"})
+    beyond = client.get(reverse("courses:catalog"), {"q": "Ethics", "page": "99x"})
+
+    assert [c.title for c in first.context["page"]] == [f"Ethics {n:02}" for n in range(12)]
+    assert [c.title for c in second.context["page"]] == ["Ethics 12", "Ethics 13"]
+    page = first.content.decode()
+    assert "Page 1 of 2" in page
+    assert 'href="?q=Ethics&amp;page=2">Next</a>' in page
+    assert 'href="?q=Ethics&amp;page=1">Previous</a>' in second.content.decode()
+    assert beyond.status_code == 200  # a page number it cannot read shows the first page
+    assert [c.title for c in beyond.context["page"]] == [f"Ethics {n:02}" for n in range(12)]

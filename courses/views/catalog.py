@@ -1,6 +1,7 @@
 """The reading side: catalog, course page and section page."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -13,17 +14,22 @@ from courses.selectors.catalog import catalog_search, license_coverage, viewer_l
 from courses.views.media import content_type_for
 
 
+CATALOG_PAGE_SIZE = 12  # four rows of three, or six of two
+
+
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
     today = timezone.localdate()
-    courses = list(catalog_search(on=today, **form.filters))
-    coverage = license_coverage(courses=courses, licenses=viewer_licenses(request.user), on=today)
-    for course in courses:
+    page = Paginator(catalog_search(on=today, **form.filters), CATALOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    coverage = license_coverage(courses=page, licenses=viewer_licenses(request.user), on=today)
+    for course in page:
         course.license_coverage = coverage[course.pk]
     return render(
         request,
         "courses/catalog.html",
-        {"courses": courses, "form": form, "filtered": bool(form.filters)},
+        {"page": page, "form": form, "filtered": bool(form.filters)},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
