@@ -13,7 +13,6 @@ from courses.selectors import learning, reading
 from courses.selectors.catalog import catalog_search, license_coverage, viewer_licenses
 from courses.views.media import content_type_for
 
-
 CATALOG_PAGE_SIZE = 12  # four rows of three, or six of two
 
 
