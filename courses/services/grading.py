@@ -39,6 +39,15 @@ class AttemptNotAllowed(Exception):
     """A new attempt cannot start: the learner has passed or used every attempt."""
 
 
+class SubmitNotReady(ValidationError):
+    """The course asks for more before a booklet is submitted: sections still unread or
+    time still short. Nothing was graded."""
+
+    def __init__(self, missing):
+        super().__init__(missing.messages())
+        self.missing = missing
+
+
 @dataclass(frozen=True)
 class GradeResult:
     attempt: Attempt
@@ -208,7 +217,7 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
         raise ValidationError(closed)
     missing = submit_missing(enrollment=enrollment)
     if missing:
-        raise ValidationError(missing.messages())
+        raise SubmitNotReady(missing)
     questions = attempt_questions(attempt=locked, questions=booklet_questions(course=course))
     if not questions:
         raise ValidationError("This answer booklet has no questions yet.")

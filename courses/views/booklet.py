@@ -34,6 +34,7 @@ from courses.services.evaluation import (
 )
 from courses.services.grading import (
     AttemptNotAllowed,
+    SubmitNotReady,
     attempt_save_draft,
     attempt_start,
     attempt_submit,
@@ -161,16 +162,20 @@ def _booklet_post(request, slug):
             "You can close this page and carry on later, on any device.",
         )
         return redirect(booklet_url)
-    missing = submit_missing(enrollment=enrollment)
-    if missing:  # keep the answers, say what is left to do
+    try:
+        result = attempt_submit(attempt=attempt, answers=form.answers)
+    except SubmitNotReady as refusal:  # keep the answers, say what is left to do
         if not attempt_save_draft(attempt=attempt, answers=form.answers):
             return _already_graded(request, attempt)
         return _invalid(
-            request, slug, missing.messages(), status=409, missing=missing, course=enrollment.course
+            request,
+            slug,
+            refusal.messages,
+            status=409,
+            missing=refusal.missing,
+            course=enrollment.course,
         )
-    try:
-        result = attempt_submit(attempt=attempt, answers=form.answers)
-    except ValidationError as error:  # the booklet changed since the page was loaded
+    except ValidationError as error:  # e.g. the booklet changed since the page was loaded
         return _invalid(request, slug, error.messages)
     if result.already_graded:
         return _already_graded(request, result.attempt)
