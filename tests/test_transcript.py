@@ -5,10 +5,8 @@ import io
 from decimal import Decimal
 
 import pytest
-from crispy_forms.utils import render_crispy_form
 from pypdf import PdfReader
 
-from courses.forms.reports import RenewalPeriodForm
 from courses.selectors.transcript import transcript_for
 from tests.factories import (
     CourseFactory,
@@ -265,9 +263,12 @@ def test_pdf_puts_25_courses_on_a_page_and_totals_on_the_last(learner_client):
     assert learner.full_name in first and learner.full_name in second
 
 
-def test_blank_period_form_is_the_crispy_form(learner_client):
-    """The empty form is rendered once per process; it must be what crispy renders."""
-    html = learner_client.get("/my-ce/").content.decode()
+def test_period_form_keeps_the_dates_and_points_at_its_error(learner_client):
+    response = learner_client.get("/my-ce/", {"start": "2024-01-01", "end": "next year"})
+    html = response.content.decode()
 
-    assert render_crispy_form(RenewalPeriodForm()) in html
-    assert 'name="start"' in html
+    assert '<label for="id_start" class="form-label">Renewal period from</label>' in html
+    assert 'name="start" value="2024-01-01"' in html
+    # The refused field names its message, so a screen reader reads it with the field.
+    assert 'aria-invalid="true" aria-describedby="id_end_error"' in html
+    assert '<div id="id_end_error" class="invalid-feedback d-block">Enter a valid date.' in html

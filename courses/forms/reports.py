@@ -1,17 +1,20 @@
 """Filters for the transcript and the staff reports. Both are GET forms."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from courses.models import Course
 
+DATE_INPUT = {"type": "date", "class": "form-control"}
+
 
 class DateRangeForm(forms.Form):
-    """A period with both ends inclusive; either end may be left open."""
+    """A period with both ends inclusive; either end may be left open.
 
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    Drawn by templates/courses/_filter_form.html.
+    """
+
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
     start_label, end_label, submit_label = "From", "To", "Apply"
 
@@ -19,17 +22,6 @@ class DateRangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["start"].label = self.start_label
         self.fields["end"].label = self.end_label
-        self.helper = FormHelper(self)
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
-            Row(
-                *(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields),
-                Column(
-                    Submit("", self.submit_label, css_class="btn-primary"),
-                    css_class="col-sm-6 col-lg-3 d-flex align-items-end mb-3",
-                ),
-            )
-        )
 
     def clean(self):
         data = super().clean()
@@ -63,6 +55,7 @@ class CompletionFilterForm(DateRangeForm):
         queryset=Course.objects.only("pk", "title").order_by("title"),
         required=False,
         empty_label="All courses",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     field_order = ["course", "start", "end"]
     start_label, end_label, submit_label = "Completed from", "Completed to", "Filter"
