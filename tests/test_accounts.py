@@ -439,3 +439,21 @@ def test_logging_in_takes_eleven_queries_and_five_rate_limit_checks(
         response = log_in(client, "dana@example.org", PASSWORD)
 
     assert response.status_code == 302
+
+
+def test_signing_up_takes_twenty_five_queries_and_four_rate_limit_checks(
+    client, django_assert_num_queries
+):
+    # Four rate-limit checks at 12 queries each (see the login test): sign-up per client
+    # per minute and per hour, the confirmation mail per client and per address. Then:
+    # - the address is free (allauth's EmailAddress), no user has it;
+    # - INSERT the user, UPDATE it with the name (allauth's signup hook);
+    # - the license: SAVEPOINT, its holder exists, its two constraints checked (each in a
+    #   SAVEPOINT), INSERT, RELEASE;
+    # - the address: any for the user, two lookups, INSERT, any verified, the user's list;
+    # - the user again, and the new session (key free, SAVEPOINT, INSERT, RELEASE).
+    with django_assert_num_queries(25 + 4 * 12):
+        response = client.post(reverse("account_signup"), SIGNUP)
+
+    assert response.status_code == 302
+    assert User.objects.get(email="maya@example.org").licenses.count() == 1

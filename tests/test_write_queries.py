@@ -1,5 +1,5 @@
 """Exact query counts of the learner's writes: enrol, retake, the evaluation submit
-(which issues the certificate) and the profile page.
+(which issues the certificate), the reissue request and the profile page.
 
 Counts include the session and user lookups of a logged-in request. Inside a test each
 transaction is a SAVEPOINT / RELEASE pair; in production those are BEGIN / COMMIT,
@@ -10,9 +10,15 @@ import pytest
 from django.urls import reverse
 
 from courses.models import Certificate, ProviderSettings
+from courses.services.certificates import certificate_issue
 from courses.services.enrollment import enrollment_create
 from courses.services.grading import attempt_start, attempt_submit
-from tests.factories import EvaluationItemFactory, booklet_answers, booklet_course
+from tests.factories import (
+    CompletedEnrollmentFactory,
+    EvaluationItemFactory,
+    booklet_answers,
+    booklet_course,
+)
 from tests.helpers import AUTH
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +89,20 @@ def test_profile_page(learner_client, django_assert_num_queries):
 
     assert response.status_code == 200
     assert learner_client.user.email in response.content.decode()
+
+
+def test_reissue_request(learner_client, django_assert_num_queries):
+    learner = learner_client.user
+    certificate = certificate_issue(enrollment=CompletedEnrollmentFactory(learner=learner))
+    learner.full_name = "Dana Rivera-Okafor, LCSW"  # what the reissue is for
+    learner.save()
+    url = reverse("courses:reissue_request", args=[certificate.code])
+
+    # AUTH + the certificate (the learner's own); reissue_request_create: SAVEPOINT, the
+    # certificate locked, no request pending, the learner's licenses (to snapshot),
+    # INSERT the request, INSERT its event in the certificate's history, RELEASE.
+    with django_assert_num_queries(AUTH + 1 + 7):
+        response = learner_client.post(url, {"reason": "My name changed when I married."})
+
+    assert response.status_code == 302
+    assert certificate.reissue_requests.get().reason == "My name changed when I married."
