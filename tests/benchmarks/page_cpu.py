@@ -53,18 +53,13 @@ def _pages():
 
 
 def _client(user):
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.auth import get_backends
     from django.test import Client
 
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST=common.HOST)
-    if user is not None:  # a session as signing in stores it
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        client.cookies["sessionid"] = session.session_key
+    if user is not None:  # a session as signing in stores it, by a backend that loads users
+        backend = next(b for b in get_backends() if hasattr(b, "get_user"))
+        client.force_login(user, backend=f"{type(backend).__module__}.{type(backend).__name__}")
     return client
 
 
