@@ -55,7 +55,14 @@ def days_before(n):
 
 def test_the_mark_due_is_the_smallest_at_or_above_the_days_left():
     assert [reminder_mark(n) for n in (91, 90, 31, 30, 8, 7, 1, 0)] == [
-        None, 90, 90, 30, 30, 7, 7, 7,
+        None,
+        90,
+        90,
+        30,
+        30,
+        7,
+        7,
+        7,
     ]
 
 
@@ -77,9 +84,11 @@ def test_a_clinician_short_of_hours_gets_one_email_at_90_30_and_7_days(
     assert "0 of 36 hours earned; 36 hours still needed" in first.body
     assert "6 more hours of law and ethics (0 of 6)" in first.body
     assert "in 7 days" in mail.outbox[2].body
-    assert set(
-        RenewalReminder.objects.values_list("renews_on", "days_before")
-    ) == {(RENEWS_ON, 90), (RENEWS_ON, 30), (RENEWS_ON, 7)}
+    assert set(RenewalReminder.objects.values_list("renews_on", "days_before")) == {
+        (RENEWS_ON, 90),
+        (RENEWS_ON, 30),
+        (RENEWS_ON, 7),
+    }
 
 
 def test_a_run_that_starts_late_sends_only_the_nearest_reminder(
@@ -114,9 +123,7 @@ def test_two_licenses_due_make_one_email_listing_both(
     RequirementProfile.objects.create(
         state="NV", license_type="lmft", period_months=24, hours_required=Decimal("40")
     )
-    learner.licenses.create(
-        license_type="lmft", state="NV", number="NV-123", renews_on=RENEWS_ON
-    )
+    learner.licenses.create(license_type="lmft", state="NV", number="NV-123", renews_on=RENEWS_ON)
 
     assert run(days_before(30), django_capture_on_commit_callbacks) == 1
     [email] = mail.outbox
