@@ -5,6 +5,8 @@ browser is an error, so a broken install never passes as "all green".
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -83,11 +85,54 @@ def live_server(request):
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
-    # LiveServerThread wraps the app in its media handler and hands that to this hook.
-    server.thread.static_handler = lambda media: StaticFilesHandler(media.application)
+    apps = []
+
+    def handler(media):
+        # LiveServerThread wraps the app in its media handler and hands that to this hook.
+        apps.append(_Counting(StaticFilesHandler(media.application)))
+        return apps[0]
+
+    server.thread.static_handler = handler
     server.start()
+    server.app = apps[0]
     yield server
     server.stop()
+
+
+class _Counting:
+    """The live server's app, counting the requests it is answering."""
+
+    def __init__(self, app):
+        self.app = app
+        self.busy = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self._lock:
+            self.busy += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self._lock:
+                self.busy -= 1
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_before_flush(transactional_db, live_server):
+    """A page that closes sends its last reading beat (a keepalive fetch), and emptying
+    the database after a test fails while the live server answers a request. So after
+    each test, once its browser contexts have closed, wait until the server has been
+    idle for a moment (set up after the database, this runs before it is emptied)."""
+    yield
+    deadline, idle_since = time.monotonic() + 5, None
+    while time.monotonic() < deadline:
+        if live_server.app.busy:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > 0.25:
+            return
+        time.sleep(0.01)
 
 
 @pytest.fixture
