@@ -85,16 +85,15 @@ def live_server(request):
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
-    apps = []
+    server.app = _Counting()
 
     def handler(media):
         # LiveServerThread wraps the app in its media handler and hands that to this hook.
-        apps.append(_Counting(StaticFilesHandler(media.application)))
-        return apps[0]
+        server.app.app = StaticFilesHandler(media.application)
+        return server.app
 
     server.thread.static_handler = handler
     server.start()
-    server.app = apps[0]
     yield server
     server.stop()
 
@@ -102,8 +101,8 @@ def live_server(request):
 class _Counting:
     """The live server's app, counting the requests it is answering."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self):
+        self.app = None  # set when the server thread starts
         self.busy = 0
         self._lock = threading.Lock()
 
