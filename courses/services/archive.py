@@ -9,15 +9,13 @@ Lists in the manifest are in display order; positions are not stored. The course
 content and rules are carried, not the site's state (published or retired, timestamps):
 an import is always a draft.
 
-Version 3 added the course's rules for earning credit (completion deadline, release
-and content-review dates, reading rules, minimum time, what a failed result shows)
-and each section's questions per attempt; a version 2 archive takes the models'
-defaults for these. Version 2 added each approval the course is offered under (body,
-number, period, coverage, statement template) and the course's credit split. Version
-1 archives, which had a board, number and statement per course, are still read: each
-approval is taken the way migration 0007 took the old rows (the statement word for
-word, a period from the day of import with no end date, every profession covered)
-and all the hours are general/clinical.
+Versions 1 and 2 are still read. A version 2 archive has no rules for earning credit
+(completion deadline, release and content-review dates, reading rules, minimum time,
+what a failed result shows) and no questions per attempt: these take the models'
+defaults. A version 1 archive states each approval as only a board, number and
+statement, and has no credit split: each approval is taken the way migration 0007 took
+the old rows (the statement word for word, a period from the day of import with no end
+date, every profession covered) and all the hours are general/clinical.
 
 An import trusts nothing in the zip. Every member name, size and type is checked
 before anything is read, reads are capped, the manifest is checked key by key and
@@ -191,7 +189,11 @@ def course_export(*, course: Course, file: BinaryIO | None = None) -> bytes | No
                 **_pick(course, COURSE),
                 "authors": [_pick(a, AUTHOR) for a in course.authors.order_by("name", "id")],
                 "approvals": [
-                    _export_approval(a) for a in course.approvals.prefetch_related("coverage")
+                    {
+                        **_pick(a, APPROVAL),
+                        "coverage": [_pick(c, COVERAGE) for c in a.coverage.all()],
+                    }
+                    for a in course.approvals.prefetch_related("coverage")
                 ],
                 "credits": [
                     {
@@ -210,13 +212,6 @@ def course_export(*, course: Course, file: BinaryIO | None = None) -> bytes | No
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         zf.writestr(_entry(MANIFEST_NAME, zipfile.ZIP_DEFLATED), text)
     return None
-
-
-def _export_approval(approval):
-    return {
-        **_pick(approval, APPROVAL),
-        "coverage": [_pick(row, COVERAGE) for row in approval.coverage.all()],
-    }
 
 
 def _export_section(zf, section):
@@ -366,17 +361,13 @@ def _read_member(zf, info, limit):
     """The member's bytes, reading at most `limit` of them whatever its header says."""
     try:
         with zf.open(info) as stream:
-            return _read_capped(stream, limit, info.filename)
+            data = stream.read(limit + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise ArchiveError(f"Member {info.filename!r} is damaged or truncated ({exc}).") from None
     except (NotImplementedError, RuntimeError) as exc:
         raise ArchiveError(f"Member {info.filename!r} cannot be read ({exc}).") from None
-
-
-def _read_capped(stream, limit, name):
-    data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ArchiveError(f"Refused member {name!r}: it is larger than {limit} bytes.")
+        raise ArchiveError(f"Refused member {info.filename!r}: it is larger than {limit} bytes.")
     return data
 
 
