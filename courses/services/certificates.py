@@ -226,7 +226,7 @@ def _certificate_ready_email(certificate: Certificate, email: str) -> None:
     subject = (
         "Your reissued certificate is ready"
         if certificate.is_reissue
-        else ("Your certificate is ready")
+        else "Your certificate is ready"
     )
     send_mail(
         f"{subject}: {certificate.course_title}",
@@ -302,17 +302,13 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
     )
     for request in certificate.reissue_requests.filter(status=ReissueRequestStatus.PENDING):
         reissue_request_decline(request=request, actor=actor, note="The certificate was revoked.")
-    _certificate_revoked_email(certificate, certificate.enrollment.learner.email)
-    return certificate
-
-
-def _certificate_revoked_email(certificate: Certificate, email: str) -> None:
     send_mail(
         f"Your certificate {certificate.code} was revoked",
         render_to_string("courses/email/certificate_revoked.txt", {"certificate": certificate}),
         None,
-        [email],
+        [certificate.enrollment.learner.email],
     )
+    return certificate
 
 
 @transaction.atomic
@@ -418,15 +414,6 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
     return certificate
 
 
-def _reissue_declined_email(request: ReissueRequest, note: str, email: str) -> None:
-    send_mail(
-        f"Your reissue request for {request.certificate.code}",
-        render_to_string("courses/email/reissue_declined.txt", {"request": request, "note": note}),
-        None,
-        [email],
-    )
-
-
 @transaction.atomic
 def reissue_request_decline(*, request: ReissueRequest, actor: User, note: str) -> ReissueRequest:
     note = _require_text(note, "Tell the learner why the reissue is declined.")
@@ -438,5 +425,10 @@ def reissue_request_decline(*, request: ReissueRequest, actor: User, note: str) 
         actor=actor,
         note=note,
     )
-    _reissue_declined_email(request, note, request.requested_by.email)
+    send_mail(
+        f"Your reissue request for {request.certificate.code}",
+        render_to_string("courses/email/reissue_declined.txt", {"request": request, "note": note}),
+        None,
+        [request.requested_by.email],
+    )
     return request
