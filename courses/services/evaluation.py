@@ -46,13 +46,11 @@ def evaluation_items_ensure(*, course: Course) -> list[EvaluationItem]:
 
     Admins edit them per course; the defaults appear the first time they are needed.
     """
-    items = list(EvaluationItem.objects.filter(course=course))
-    if items:
+    if items := list(EvaluationItem.objects.filter(course=course)):
         return items
     # Lock the course so two first passes cannot both add the defaults.
     list(Course.objects.select_for_update().filter(pk=course.pk).order_by().values_list("pk"))
-    items = list(EvaluationItem.objects.filter(course=course))
-    if items:
+    if items := list(EvaluationItem.objects.filter(course=course)):
         return items
     return EvaluationItem.objects.bulk_create(
         EvaluationItem(course=course, position=position, text=text)
@@ -84,8 +82,7 @@ def evaluation_submit(
         )
     if EvaluationResponse.objects.filter(enrollment=enrollment).exists():
         raise EvaluationNotAllowed("You have already evaluated this course. Thank you.")
-    closed = enrollment.credit_closed_reason()
-    if closed:
+    if closed := enrollment.credit_closed_reason():
         raise EvaluationNotAllowed(closed)
     items = evaluation_items_ensure(course=enrollment.course)
     if set(ratings) != {item.pk for item in items} or any(

@@ -72,8 +72,7 @@ def answers_errors(*, questions: list[BookletQuestion], answers: Answers) -> lis
             errors.append(f"Question {key} is not in this answer booklet.")
             continue
         valid = {choice.pk for choice in question.choices}
-        foreign = [str(choice_id) for choice_id in choice_ids if choice_id not in valid]
-        if foreign:
+        if foreign := [str(choice_id) for choice_id in choice_ids if choice_id not in valid]:
             errors.append(
                 f"QUESTION {question.number}: {', '.join(foreign)} "
                 f"{'is not one of its choices' if len(foreign) == 1 else 'are not its choices'}."
@@ -121,15 +120,13 @@ def attempt_start(*, enrollment: Enrollment) -> Attempt:
         .select_related("course")
         .get(pk=enrollment.pk)
     )
-    in_progress = enrollment.attempts.filter(state=AttemptState.IN_PROGRESS).first()
-    if in_progress:
+    if in_progress := enrollment.attempts.filter(state=AttemptState.IN_PROGRESS).first():
         return in_progress
     used = enrollment.attempts.count()
     status = enrollment_status(enrollment, used=used, in_progress=False)
     if status in (EnrollmentStatus.EVALUATION_DUE, EnrollmentStatus.COMPLETE):
         raise AttemptNotAllowed("You have already passed this course's answer booklet.")
-    closed = enrollment.credit_closed_reason()
-    if closed:
+    if closed := enrollment.credit_closed_reason():
         raise AttemptNotAllowed(closed)
     if status == EnrollmentStatus.OUT_OF_ATTEMPTS:
         max_attempts = enrollment.course.max_attempts
@@ -212,18 +209,15 @@ def attempt_submit(*, attempt: Attempt, answers: Answers) -> GradeResult:
         return GradeResult(attempt=locked, already_graded=True)
     enrollment = locked.enrollment
     course = enrollment.course
-    closed = enrollment.credit_closed_reason()
-    if closed:
+    if closed := enrollment.credit_closed_reason():
         raise ValidationError(closed)
-    missing = submit_missing(enrollment=enrollment)
-    if missing:
+    if missing := submit_missing(enrollment=enrollment):
         raise SubmitNotReady(missing)
     questions = attempt_questions(attempt=locked, questions=booklet_questions(course=course))
     if not questions:
         raise ValidationError("This answer booklet has no questions yet.")
     errors = answers_errors(questions=questions, answers=answers)
-    unanswered = [q for q in questions if not answers.get(str(q.pk))]
-    if unanswered:
+    if unanswered := [q for q in questions if not answers.get(str(q.pk))]:
         errors.append(
             "Every question needs an answer; unanswered: "
             + ", ".join(f"QUESTION {q.number}" for q in unanswered)
