@@ -4,6 +4,7 @@ A file is sniffed by its magic bytes (filetype) and then parsed (mutagen), which
 also gives the duration. Accepted: MP3, M4A (AAC in MP4) and Ogg (Vorbis or Opus).
 """
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,11 +60,7 @@ def read_audio(file) -> AudioInfo:
             code="audio_type",
         )
     label, parsers, extension = _PARSERS[sniffed.mime]
-    parsed = None
-    for parser in parsers:
-        parsed = _parse(parser, file)
-        if parsed is not None:
-            break
+    parsed = _parse(parsers, file)
     file.seek(0)
     if parsed is None or (isinstance(parsed, MP4) and not parsed.info.codec.startswith("mp4a")):
         raise ValidationError(
@@ -75,12 +72,14 @@ def read_audio(file) -> AudioInfo:
     return AudioInfo(kind=label, extension=extension, duration=round(parsed.info.length, 2))
 
 
-def _parse(parser, file):
-    file.seek(0)
-    try:
-        return parser(file)
-    except Exception:  # hostile bytes can break a parser in any way (e.g. IndexError)
-        return None
+def _parse(parsers, file):
+    """The file as read by the first of the parsers that can read it, or None."""
+    for parser in parsers:
+        file.seek(0)
+        # Hostile bytes can break a parser in any way (e.g. IndexError).
+        with contextlib.suppress(Exception):
+            return parser(file)
+    return None
 
 
 def validate_audio(value):
