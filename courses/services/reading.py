@@ -29,10 +29,6 @@ def section_mark_read(*, learner, section: Section, self_declared: bool = False)
 BEAT_SLACK_SECONDS = 5
 
 
-def beat_cap_seconds() -> int:
-    return settings.READING_BEAT_SECONDS + BEAT_SLACK_SECONDS
-
-
 @dataclass(frozen=True)
 class Beat:
     credited: int  # seconds this beat added
@@ -44,14 +40,14 @@ class Beat:
 def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Beat | None:
     """Credit the learner's time on a section since their last beat on the course.
 
-    None when the learner is not enrolled in the course or there is no such section.
-    The time credited is that since the last beat on the course, not the section, and
-    at most beat_cap_seconds(): two open tabs share the time rather than double it, and a
-    tab in the background, which does not beat, credits nothing. A start beat (the page
-    shown, or shown again) only starts the clock. One SELECT and one UPDATE, which
+    None when the learner is not enrolled in the course or there is no such section. The
+    time credited is that since the last beat on the course, not the section, and at most
+    one beat's interval and its slack: two open tabs share the time rather than double it,
+    and a tab in the background, which does not beat, credits nothing. A start beat (the
+    page shown, or shown again) only starts the clock. One SELECT and one UPDATE, which
     applies only if the last beat is still the one read, so of two racing beats one
-    credits and the other adds nothing; no transaction is needed. Once the section's
-    time reaches its share of the reading time, the section is marked read.
+    credits and the other adds nothing; no transaction is needed. Once the section's time
+    reaches its share of the reading time, the section is marked read.
     """
     section = (
         Section.objects.filter(
@@ -73,7 +69,7 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
     now = timezone.now()
     last = section.last_beat_at
     elapsed = 0 if start or last is None else (now - last).total_seconds()
-    credit = max(0, min(round(elapsed), beat_cap_seconds()))
+    credit = max(0, min(round(elapsed), settings.READING_BEAT_SECONDS + BEAT_SLACK_SECONDS))
     key = str(section.pk)
     seconds = dict(section.all_seconds or {})
     seconds[key] = seconds.get(key, 0) + credit
