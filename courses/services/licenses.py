@@ -24,8 +24,7 @@ def license_update(*, license: License, **fields) -> License:
 
 
 def _license_save(license: License, fields: dict) -> License:
-    unknown = set(fields) - set(LICENSE_FIELDS)
-    if unknown:
+    if unknown := set(fields) - set(LICENSE_FIELDS):
         raise TypeError(f"Not a license field: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(license, name, value)
