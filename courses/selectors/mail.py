@@ -8,22 +8,20 @@ from django.utils import timezone
 from courses.models import OutboundEmail, OutboundEmailStatus
 
 
-def outbox_health(*, failed_since: timedelta = timedelta(days=1)) -> dict:
+def outbox_health() -> dict:
     """Pending emails, the age in seconds of the oldest one (0 when none), and the
-    emails that failed for good within failed_since. One query."""
+    emails that failed for good within the last day. One query."""
     now = timezone.now()
     pending = Q(status=OutboundEmailStatus.PENDING)
+    failed = Q(status=OutboundEmailStatus.FAILED, created_at__gte=now - timedelta(days=1))
     row = OutboundEmail.objects.aggregate(
         pending=Count("pk", filter=pending),
         oldest=Min("created_at", filter=pending),
-        failed=Count(
-            "pk", filter=Q(status=OutboundEmailStatus.FAILED, created_at__gte=now - failed_since)
-        ),
+        failed=Count("pk", filter=failed),
     )
+    oldest = row["oldest"]
     return {
         "pending": row["pending"],
-        "oldest_pending_seconds": round((now - row["oldest"]).total_seconds())
-        if row["oldest"]
-        else 0,
+        "oldest_pending_seconds": round((now - oldest).total_seconds()) if oldest else 0,
         "failed_last_day": row["failed"],
     }
