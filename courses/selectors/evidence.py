@@ -4,10 +4,12 @@ Both are staff reads for boards and auditors; neither shows a correct answer.
 """
 
 import statistics
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections import Counter
+from dataclasses import dataclass, fields
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
+from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -24,6 +26,7 @@ from courses.models import (
 
 # Minutes a learner is given per booklet question in the study-time estimate.
 MINUTES_PER_QUESTION = Decimal("1.5")
+TIME_BANDS = (30, 60, 120, 240)  # minutes: the lower edges of the time-spent bands
 
 
 @dataclass(frozen=True)
@@ -150,22 +153,17 @@ class TimeSpent:
     def claimed_median(self):
         return self._median(self.claimed)
 
-    def distribution(self, *, bands=(30, 60, 120, 240)) -> list[tuple[str, int, int]]:
+    def distribution(self) -> list[tuple[str, int, int]]:
         """(band, tracked count, claimed count) for minute bands, e.g. '30–59 min'."""
-        edges = [0, *bands]
-        labels = [f"{low}–{high - 1} min" for low, high in zip(edges, edges[1:], strict=False)]
-        labels.append(f"{bands[-1]}+ min")
+        labels = [f"{low}–{high - 1} min" for low, high in pairwise([0, *TIME_BANDS])]
+        labels.append(f"{TIME_BANDS[-1]}+ min")
 
         def band(minutes):
-            return sum(minutes >= edge for edge in bands)
+            return sum(minutes >= edge for edge in TIME_BANDS)
 
-        tracked = [0] * len(labels)
-        claimed = [0] * len(labels)
-        for minutes in self.tracked:
-            tracked[band(minutes)] += 1
-        for minutes in self.claimed:
-            claimed[band(minutes)] += 1
-        return list(zip(labels, tracked, claimed, strict=True))
+        tracked = Counter(map(band, self.tracked))
+        claimed = Counter(map(band, self.claimed))
+        return [(label, tracked[i], claimed[i]) for i, label in enumerate(labels)]
 
 
 def course_time_spent(*, course: Course) -> TimeSpent:
@@ -203,13 +201,10 @@ class AttemptEvidence:
     question_count: int | None
 
     @property
-    def duration(self) -> timedelta | None:
-        return self.submitted_at - self.started_at if self.submitted_at else None
-
-    @property
     def duration_minutes(self) -> int | None:
-        duration = self.duration
-        return None if duration is None else round(duration.total_seconds() / 60)
+        if self.submitted_at is None:
+            return None
+        return round((self.submitted_at - self.started_at).total_seconds() / 60)
 
 
 @dataclass(frozen=True)
@@ -233,10 +228,6 @@ class Evidence:
     @property
     def sections_read(self) -> int:
         return sum(section.read_at is not None for section in self.sections)
-
-    @property
-    def tracked_section_minutes(self) -> Decimal:
-        return sum((section.minutes for section in self.sections), Decimal(0))
 
 
 def certificate_evidence(*, code: str) -> Evidence | None:
@@ -270,30 +261,14 @@ def certificate_evidence(*, code: str) -> Evidence | None:
             "number"
         )
     ]
+    attempt_fields = [f.name for f in fields(AttemptEvidence)]
     attempts = [
-        AttemptEvidence(
-            number=attempt.number,
-            started_at=attempt.started_at,
-            submitted_at=attempt.submitted_at,
-            score=attempt.score,
-            passed=attempt.passed,
-            correct_count=attempt.correct_count,
-            question_count=attempt.question_count,
-        )
+        AttemptEvidence(**{name: getattr(attempt, name) for name in attempt_fields})
         for attempt in Attempt.objects.filter(enrollment=enrollment)
-        .only(
-            "number",
-            "started_at",
-            "submitted_at",
-            "score",
-            "passed",
-            "correct_count",
-            "question_count",
-        )
+        .only(*attempt_fields)
         .order_by("number")
     ]
     evaluation = EvaluationResponse.objects.filter(enrollment=enrollment).first()
-    ratings = list(evaluation.ratings.order_by("id")) if evaluation else []
     return Evidence(
         certificate=certificate,
         sections=sections,
@@ -302,6 +277,6 @@ def certificate_evidence(*, code: str) -> Evidence | None:
         claimed_minutes=evaluation.minutes_spent if evaluation else None,
         attempts=attempts,
         evaluation=evaluation,
-        ratings=ratings,
+        ratings=list(evaluation.ratings.order_by("id")) if evaluation else [],
         events=list(certificate.events.select_related("actor").order_by("at", "id")),
     )
