@@ -39,21 +39,28 @@ def approvals_covering(*, course: Course, license, on: date) -> list[Approval]:
     return list(course.approvals.current(on).filter(Exists(rows)))
 
 
+def approvals_by_course(courses, *, current_on: date | None = None) -> dict[int, list[Approval]]:
+    """{course id: [approvals]} with their coverage prefetched, in two queries (none for
+    no courses); with `current_on`, only the approvals current that day."""
+    links = CourseApproval.objects.filter(course__in=courses)
+    if current_on is not None:
+        links = links.filter(approval__in=Approval.objects.current(current_on))
+    links = links.select_related("approval").prefetch_related(
+        Prefetch("approval__coverage", queryset=ApprovalCoverage.objects.order_by())
+    )
+    by_course = defaultdict(list)
+    for link in links:
+        by_course[link.course_id].append(link.approval)
+    return by_course
+
+
 def course_coverage(*, courses, licenses, on: date) -> dict[int, dict[int, list[Approval]]]:
     """{course id: {license id: [approvals]}} for a page of courses, in two queries.
 
     Every course and license has an entry; an empty list means the course is not
     approved for that license on `on`.
     """
-    links = CourseApproval.objects.filter(
-        course__in=courses, approval__in=Approval.objects.current(on)
-    ).select_related("approval")
-    links = links.prefetch_related(
-        Prefetch("approval__coverage", queryset=ApprovalCoverage.objects.order_by())
-    )
-    by_course = defaultdict(list)
-    for link in links:
-        by_course[link.course_id].append(link.approval)
+    by_course = approvals_by_course(courses, current_on=on)
     result = {}
     for course in courses:
         course_id = getattr(course, "pk", course)

@@ -25,24 +25,20 @@ is nothing to measure: `period` is None and `problem` says what is missing.
 
 import calendar
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from courses.models import (
-    Approval,
-    ApprovalCoverage,
     Certificate,
-    CourseApproval,
     License,
     RequirementMinimum,
     RequirementProfile,
     SelfReportedCredit,
     User,
 )
-from courses.selectors.approvals import covers
+from courses.selectors.approvals import approvals_by_course, covers
 from courses.selectors.transcript import COUNTS_FOR_CREDIT, certificate_states
 
 ZERO = Decimal("0")
@@ -121,25 +117,10 @@ def _certificate_hours(certificate: Certificate) -> list[tuple[str, Decimal]]:
     return [("", certificate.ce_hours)]
 
 
-def _approvals_by_course(certificates) -> dict[int, list[Approval]]:
-    """Each certified course's approvals with their coverage (two queries)."""
-    links = (
-        CourseApproval.objects.filter(course_id__in={c.enrollment.course_id for c in certificates})
-        .select_related("approval")
-        .prefetch_related(
-            Prefetch("approval__coverage", queryset=ApprovalCoverage.objects.order_by())
-        )
-    )
-    by_course = defaultdict(list)
-    for link in links if certificates else []:
-        by_course[link.course_id].append(link.approval)
-    return by_course
-
-
-def _counts_for(certificate, license, approvals_by_course) -> bool:
+def _counts_for(certificate, license, approvals) -> bool:
     return certificate_states(certificate, license) and any(
         approval.is_current(certificate.completed_on) and covers(approval, license)
-        for approval in approvals_by_course.get(certificate.enrollment.course_id, [])
+        for approval in approvals.get(certificate.enrollment.course_id, [])
     )
 
 
@@ -231,7 +212,7 @@ def renewal_progress(*, license: License, on: datetime.date) -> RenewalProgress:
         license,
         profile,
         certificates,
-        _approvals_by_course(certificates),
+        approvals_by_course({c.enrollment.course_id for c in certificates}),
         list(self_reported_credits(holder_id=license.holder_id)),
         on,
     )
@@ -256,7 +237,7 @@ def renewals_for(
         certificates = [c for c in certificates if c.counts]
     if self_reported is None:
         self_reported = list(self_reported_credits(holder_id=holder.pk))
-    approvals = _approvals_by_course(certificates)
+    approvals = approvals_by_course({c.enrollment.course_id for c in certificates})
     return [
         _progress(
             lic,
