@@ -4,7 +4,7 @@ Every read here costs a fixed number of queries however many questions a course 
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -72,11 +72,9 @@ def booklet_questions_read(*, course_id: int) -> tuple[BookletQuestion, ...]:
     )
     grouped: dict[int, tuple[list, list[BookletChoice]]] = {}
     for *question, choice_id, text, is_correct in rows:
-        entry = grouped.get(question[0])
-        if entry is None:
-            entry = grouped[question[0]] = (question, [])
+        _, choices = grouped.setdefault(question[0], (question, []))
         if choice_id is not None:  # LEFT JOIN: a question may have no choices yet
-            entry[1].append(BookletChoice(choice_id, text, is_correct))
+            choices.append(BookletChoice(choice_id, text, is_correct))
     return tuple(
         BookletQuestion(*question, tuple(choices)) for question, choices in grouped.values()
     )
@@ -115,7 +113,7 @@ class Booklet:
     course: Course
     sections: list[PageSection]
     question_count: int
-    unanswered: list[BookletQuestion] = field(default_factory=list)
+    unanswered: list[BookletQuestion]
 
     @property
     def answered_count(self) -> int:
