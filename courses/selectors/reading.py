@@ -132,14 +132,8 @@ FROM {_SECTION} s JOIN {_COURSE} c ON c.id = s.course_id
 WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s
   OR EXISTS (SELECT 1 FROM {_ENROLLED} e WHERE e.course_id = c.id AND e.learner_id = %s))
 """  # noqa: S608  # nosec B608  # only table names go in
-_COURSE_FIELDS = [
-    "id",
-    "title",
-    "slug",
-    "is_published",
-    "is_retired",
-    "content_version",
-]  # model order
+# In model order, as Course.from_db expects them.
+_COURSE_FIELDS = ["id", "title", "slug", "is_published", "is_retired", "content_version"]
 
 
 def section_page(*, slug: str, number: int, viewer) -> Section | None:
