@@ -214,14 +214,14 @@ def evaluation_summary(*, course: Course) -> QuerySet[EvaluationItem]:
     )
 
 
-def evaluation_comments(*, course: Course, limit: int = COMMENTS_SHOWN) -> tuple[list, int]:
+def evaluation_comments(*, course: Course) -> tuple[list, int]:
     """The newest comments and how many there are in all, in one query (a window COUNT)."""
     comments = list(
         EvaluationResponse.objects.filter(enrollment__course=course)
         .exclude(comments="")
         .annotate(total=Window(Count("pk")))
         .only("comments", "submitted_at")
-        .order_by("-submitted_at", "-pk")[:limit]
+        .order_by("-submitted_at", "-pk")[:COMMENTS_SHOWN]
     )
     return comments, (comments[0].total if comments else 0)
 

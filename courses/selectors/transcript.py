@@ -46,13 +46,13 @@ def count_of(queryset: QuerySet):
     return Coalesce(Subquery(counted[:1]), 0)
 
 
-def period_q(*, start: datetime.date | None, end: datetime.date | None, field="completed_on"):
-    """Both ends inclusive; a missing end is open."""
+def period_q(*, start: datetime.date | None, end: datetime.date | None):
+    """Completed between start and end, both inclusive; a missing end is open."""
     q = Q()
     if start:
-        q &= Q(**{f"{field}__gte": start})
+        q &= Q(completed_on__gte=start)
     if end:
-        q &= Q(**{f"{field}__lte": end})
+        q &= Q(completed_on__lte=end)
     return q
 
 
