@@ -35,18 +35,13 @@ def catalog(request):
 
 def course_detail(request, slug):
     course = get_object_or_404(reading.course_page_queryset(viewer=request.user), slug=slug)
-    summary = (
-        learning.enrollment_summary(learner=request.user, course=course)
-        if request.user.is_authenticated
-        else None
-    )
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
+            "enrollment_summary": learning.enrollment_summary(learner=request.user, course=course),
             "reading": reading.course_reading(course=course, viewer=request.user),
-            "enrollment_summary": summary,
             "approval_statements": reading.approval_statements(
                 course=course, provider_name=ProviderSettings.load().provider_name
             ),
