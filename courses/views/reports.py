@@ -112,11 +112,7 @@ def completions_csv(request):
     statuses = dict(CertificateStatus.choices)
     rows = (
         [
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
+            *row[:5],  # name, license type, number and state, course: as recorded
             hours_text(row[5]),
             row[6].isoformat(),
             row[7],
