@@ -1,8 +1,5 @@
-"""The answer booklet's choices, rendered in Python.
-
-A 20-question booklet has 80 choices. As template markup each cost seven variable
-lookups, most of the page's render time; one f-string each is over ten times cheaper.
-"""
+"""The answer booklet's choices, rendered in Python: as template markup they took most
+of the booklet page's render time."""
 
 from django import template
 from django.utils.html import escape
