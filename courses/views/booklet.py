@@ -245,10 +245,9 @@ def evaluation(request, slug):
         else:
             messages.success(request, "Thank you for your evaluation. Your certificate is ready.")
             return redirect(course)
-    status = 400 if form.is_bound else 200
     return render(
         request,
         "courses/evaluation.html",
         {"form": form, "course": course, "tracked_minutes": enrollment.tracked_minutes},
-        status=status,
+        status=400 if form.is_bound else 200,
     )

@@ -41,9 +41,8 @@ def _transcript(request, form):
 
 
 def _page(request, form, status=200):
-    period = form.period
     data = _transcript(request, form)
-    query = {k: v.isoformat() for k, v in period.items() if v}
+    query = {k: v.isoformat() for k, v in form.period.items() if v}
     if data.license:
         query["license"] = data.license.pk
     self_reported = list(self_reported_credits(holder_id=request.user.pk))
