@@ -77,7 +77,7 @@ def certificate_states(certificate: Certificate, license: License) -> bool:
             (held["license_type"], held["state"]) == (kind, license.state)
             for held in certificate.licenses
         )
-    # Layout 1 stated one license in its own fields, the state by name.
+    # Layout 1 certificates state one license in their own fields, the state by name.
     return (certificate.license_type, certificate.license_state) == (
         kind,
         license.get_state_display(),
