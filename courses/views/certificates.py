@@ -37,10 +37,6 @@ def _miss_key(request) -> str:
     return f"verify-misses:{client_ip(request)}"
 
 
-def _too_many_misses(request) -> bool:
-    return cache.get(_miss_key(request), 0) >= VERIFY_MISS_LIMIT
-
-
 def _count_miss(request) -> None:
     key = _miss_key(request)
     if not cache.add(key, 1, VERIFY_MISS_WINDOW):
@@ -65,7 +61,7 @@ def verify_code(request, code):
     normalized = certificate_code_normalize(code)
     if normalized != code:
         return redirect("verify_code", code=normalized) if normalized else redirect("verify")
-    if _too_many_misses(request):
+    if cache.get(_miss_key(request), 0) >= VERIFY_MISS_LIMIT:
         return render(
             request, "courses/verify.html", {"form": VerifyForm(), "throttled": True}, status=429
         )
