@@ -1,8 +1,8 @@
 """Renewal progress: what each license still needs before its renewal date.
 
-`renewal_progress(*, license, on)` is the public entry point (My CE uses the bulk
-`renewals_for`, which gives the same answers for every license of a learner in a fixed
-number of queries). It answers, for the license's current renewal period:
+`renewals_for` (My CE, renewal reminders) answers for every license of a learner in a
+fixed number of queries, `renewal_progress(*, license, on)` for one license. Each answer
+is for the license's current renewal period:
 
 - `start`, `end`: the period, both days inclusive. It ends on the license's renewal
   date and starts `period_months` earlier (the day after the previous renewal date);
