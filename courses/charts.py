@@ -42,18 +42,12 @@ class PercentBarChart:
     track = TRACK
     bar_height = BAR
     track_fill, muted = TRACK_FILL, MUTED
+    empty_y = TOP + 20
+    value_x = TRACK + 6
 
     @property
     def height(self) -> int:
         return TOP + ROW * max(len(self.bars), 1) + 4
-
-    @property
-    def empty_y(self) -> int:
-        return TOP + 20
-
-    @property
-    def value_x(self) -> int:
-        return TRACK + 6
 
     @property
     def guide_marks(self) -> list[tuple[str, str]]:
