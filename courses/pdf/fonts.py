@@ -3,8 +3,7 @@
 DejaVu Sans is Bitstream Vera (which ReportLab ships) extended to Latin Extended
 A/B and Additional (Vietnamese), Greek and Cyrillic, so clinicians' names print as
 they write them. The two faces the PDFs use live in fonts/ beside this module, with
-their licence, so rendering never depends on the machine's fonts. ReportLab embeds
-only the glyphs a document uses, so a certificate stays about as small as with Vera.
+their licence, so rendering never depends on the machine's fonts.
 """
 
 import unicodedata
@@ -33,7 +32,7 @@ _RIGHT_TO_LEFT = {"R", "AL"}
 
 @cache
 def register_fonts() -> None:
-    # Streams only deflated, not also ASCII85-armoured: a quarter smaller and faster.
+    # Streams only deflated, not also ASCII85-armoured: smaller and quicker to write.
     rl_config.useA85 = 0
     for name in (SANS, SANS_BOLD):
         pdfmetrics.registerFont(TTFont(name, FONT_DIR / f"{name}.ttf"))
@@ -45,8 +44,8 @@ def register_fonts() -> None:
 def _printable_code_points() -> frozenset[int]:
     """Code points that both faces draw: a name may be set in either."""
     register_fonts()
-    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (SANS, SANS_BOLD)]
-    return frozenset(faces[0]).intersection(*faces[1:])
+    regular, bold = (pdfmetrics.getFont(name).face.charToGlyph for name in (SANS, SANS_BOLD))
+    return frozenset(regular).intersection(bold)
 
 
 def unprintable_characters(text: str) -> list[str]:
@@ -56,15 +55,14 @@ def unprintable_characters(text: str) -> list[str]:
     not "e" plus two combining marks.
     """
     printable = _printable_code_points()
-    bad = []
-    for char in text:
-        if (
-            ord(char) not in printable
-            or unicodedata.category(char) in _INVISIBLE
-            or unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
-        ) and char not in bad:
-            bad.append(char)
-    return bad
+    bad = (
+        char
+        for char in text
+        if ord(char) not in printable
+        or unicodedata.category(char) in _INVISIBLE
+        or unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
+    )
+    return list(dict.fromkeys(bad))
 
 
 # Wrapped text (a Paragraph) takes these as spaces; a single line would print them as gaps.
