@@ -106,26 +106,20 @@ def _paragraph(canvas, markup, style, x, top, width) -> float:
     return top - height
 
 
-def _stored_image(name: str):
+def _draw_image(canvas, name, x, y, width, height, anchor):
     if not name:
-        return None
+        return
     try:
         with default_storage.open(name, "rb") as f:
-            return ImageReader(BytesIO(f.read()))
+            image = ImageReader(BytesIO(f.read()))
     except OSError:
         # A missing image must not stop a learner getting their certificate.
         logger.warning("Certificate image %s is missing from storage", name)
-        return None
-
-
-def _draw_image(canvas, name, x, y, width, height, anchor):
-    image = _stored_image(name)
-    if image is None and name:
         canvas.missing_images.append(name)
-    if image is not None:
-        canvas.drawImage(
-            image, x, y, width, height, preserveAspectRatio=True, anchor=anchor, mask="auto"
-        )
+        return
+    canvas.drawImage(
+        image, x, y, width, height, preserveAspectRatio=True, anchor=anchor, mask="auto"
+    )
 
 
 def _draw_frame(canvas):
