@@ -43,6 +43,23 @@ def _p(text, style=_text) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
 
+def table_style(*commands, padding=2) -> TableStyle:
+    """The tables of these reports and the transcript: a white-on-ink header over striped rows."""
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8),
+            ("FONT", (0, 1), (-1, -1), SANS, 8),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("BACKGROUND", (0, 0), (-1, 0), INK),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f5f9")]),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            *commands,
+        ]
+    )
+
+
 def _table(header, rows, widths, *, numeric=()) -> Table:
     # Text wraps in its column; figures stay plain strings, so ALIGN can right-align them.
     body = [
@@ -50,18 +67,7 @@ def _table(header, rows, widths, *, numeric=()) -> Table:
         for row in rows
     ]
     table = Table([header, *body], colWidths=widths, repeatRows=1)
-    style = [
-        ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8),
-        ("FONT", (0, 1), (-1, -1), SANS, 8),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), INK),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f5f9")]),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    style += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in numeric]
-    table.setStyle(TableStyle(style))
+    table.setStyle(table_style(*[("ALIGN", (c, 0), (c, -1), "RIGHT") for c in numeric]))
     return table
 
 

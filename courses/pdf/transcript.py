@@ -10,16 +10,15 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from courses.models.content import hours_text
+from courses.pdf.evidence import INK, MARGIN, table_style
 from courses.pdf.fonts import SANS, SANS_BOLD, register_fonts
 from courses.selectors.transcript import Transcript
 
 COURSES_PER_PAGE = 25
-MARGIN = 0.75 * inch
 HEADER_HEIGHT = 1.45 * inch
-INK = colors.HexColor("#1d3557")
 
 _cell = ParagraphStyle("cell", fontName=SANS, fontSize=8, leading=10)
 _total = ParagraphStyle("total", fontName=SANS_BOLD, fontSize=11, leading=15)
@@ -96,19 +95,10 @@ def _table(certificates) -> Table:
         repeatRows=1,
     )
     table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8),
-                ("FONT", (0, 1), (-1, -1), SANS, 8),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("BACKGROUND", (0, 0), (-1, 0), INK),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f5f9")]),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
+        table_style(
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
+            padding=3,
         )
     )
     return table
