@@ -3,6 +3,7 @@ credit clinicians enter (read-only here: it is the clinician's record)."""
 
 from django.contrib import admin
 
+from courses.admin.learning import ReadOnlyMixin
 from courses.models import RequirementMinimum, RequirementProfile, SelfReportedCredit
 
 
@@ -34,20 +35,11 @@ class RequirementProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfReportedCredit)
-class SelfReportedCreditAdmin(admin.ModelAdmin):
+class SelfReportedCreditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "holder", "provider_name", "completed_on", "hours", "credit_type"]
     list_select_related = ["holder", "credit_type"]
     search_fields = ["title", "provider_name", "holder__email", "holder__full_name"]
     date_hierarchy = "completed_on"
-    # Staff may only view (no change permission below), so every field shows read-only, in
-    # the model's order; created_at, not editable, is named to show too.
+    # Staff may only view, so every field shows read-only, in the model's order;
+    # created_at, not editable, is named to show too.
     readonly_fields = ["created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
