@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from courses.admin.learning import ReadOnlyMixin
 from courses.forms.certificates import ProviderSettingsForm, ReasonForm
 from courses.models import (
     Certificate,
@@ -97,7 +98,8 @@ class CertificateEventInline(admin.TabularInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Issued by completing a course; revoke and reissue are actions, through the services.
     list_display = ["code", "learner_name", "course_title", "completed_on", "status", "issued_at"]
     list_filter = [
         "status",
@@ -180,15 +182,6 @@ class CertificateAdmin(admin.ModelAdmin):
             ((a["board"], a["provider_number"] or "-", a["statement"]) for a in obj.approvals),
         )
 
-    def has_add_permission(self, request):
-        return False  # certificates are issued by completing a course
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a record; revoke and reissue are actions
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_revoke_permission(self, request):
         return request.user.has_perm("courses.change_certificate")
 
@@ -209,7 +202,8 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReissueRequest)
-class ReissueRequestAdmin(admin.ModelAdmin):
+class ReissueRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Learners ask from their certificate; staff approve on the review page or decline.
     list_display = ["certificate", "requested_by", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["certificate", "requested_by"]
@@ -226,15 +220,6 @@ class ReissueRequestAdmin(admin.ModelAdmin):
         "decided_by",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False  # learners ask from their certificate
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_decide_permission(self, request):
         return request.user.has_perm("courses.change_reissuerequest")
