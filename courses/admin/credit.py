@@ -49,8 +49,7 @@ class ProviderSettingsAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        settings = ProviderSettings.load()
-        return redirect("admin:courses_providersettings_change", settings.pk)
+        return redirect("admin:courses_providersettings_change", ProviderSettings.load().pk)
 
 
 def _reason_action(modeladmin, request, queryset, *, service, title, intro, button):
