@@ -13,7 +13,6 @@ from courses.models import License, LicenseType, User
 from courses.pdf.fonts import certificate_text
 from courses.services.licenses import license_create
 
-PROFILE_FIELDS = ("full_name",)
 LICENSE_FIELDS = ["license_type", "state", "number", "renews_on", "profession"]
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
 
@@ -104,7 +103,7 @@ class LicenseSignupForm(CertificateNameMixin, forms.Form):
 class ProfileForm(CertificateNameMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = PROFILE_FIELDS
+        fields = ["full_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
