@@ -43,10 +43,7 @@ class AccountAdmin(RecordIdsAdminMixin, UserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (
-            "As stated on certificates",
-            {"fields": ["full_name"]},
-        ),
+        ("As stated on certificates", {"fields": ["full_name"]}),
         # Staff rights come from the groups (courses.permissions), not per-account grants.
         ("Staff access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
