@@ -248,8 +248,7 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
     def publish(self, request, queryset):
         ready = []
         for course in queryset:
-            problems = course.publish_problems()
-            if problems:
+            if problems := course.publish_problems():
                 self.message_user(
                     request,
                     f"“{course}” was not published: {' '.join(problems)}",
@@ -437,13 +436,12 @@ class SectionAdmin(ProtectedFirstAdmin):
     def audio_preview(self, obj):
         if not obj.audio:
             return "No audio yet."
-        duration = obj.audio_duration_display or "unknown length"
         return format_html(
             '<audio controls preload="metadata" src="{}">'
             '<a href="{}">Download the audio</a></audio><p>Duration: {}</p>',
             obj.audio.url,
             obj.audio.url,
-            duration,
+            obj.audio_duration_display or "unknown length",
         )
 
 
