@@ -34,10 +34,6 @@ RENEWAL_RULES = ["requirementprofile", "requirementminimum"]
 
 # Staff reports and any learner's certificate PDF need this one.
 RECORDS_PERMISSION = "courses.view_certificate"
-# In the certificate admin these are the revoke and the approve/decline actions; the
-# records themselves stay read-only for everyone.
-REVOKE_PERMISSION = "courses.change_certificate"
-DECIDE_REISSUE_PERMISSION = "courses.change_reissuerequest"
 
 
 def _view(models):
@@ -53,8 +49,10 @@ GROUP_PERMISSIONS = {
     REGISTRARS: [
         # Content is viewable, so its change history (the audit trail) is too.
         *_view(CONTENT + LEARNING_RECORDS + CREDIT_RECORDS),
-        REVOKE_PERMISSION.split(".")[1],
-        DECIDE_REISSUE_PERMISSION.split(".")[1],
+        # The certificate admin's revoke and reissue approve/decline actions; the records
+        # themselves stay read-only for everyone.
+        "change_certificate",
+        "change_reissuerequest",
         *(f"{action}_{model}" for model in RENEWAL_RULES for action in ("add", "change", "delete")),
         *_view(RENEWAL_RULES),
     ],
