@@ -58,15 +58,10 @@ def date_text(value) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
 
 
-def statement_placeholders(template: str) -> list[str]:
-    """The placeholder names a template uses; ValueError if its braces are unbalanced."""
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-
-
 def validate_statement_template(template: str) -> None:
     try:
-        names = statement_placeholders(template)
-    except ValueError:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError:  # unbalanced braces
         raise ValidationError(
             "The statement has an unmatched brace. Placeholders look like {provider_name}; "
             "write {{ or }} for a brace the board's wording itself contains."
@@ -111,8 +106,8 @@ class Approval(models.Model):
     )
     scope = models.CharField(max_length=10, choices=ApprovalScope.choices)
     starts_on = models.DateField("approved from")
-    # Empty only for approvals taken over from before periods were kept (migration 0007,
-    # version 1 archives); the admin asks for it and the dashboard lists those missing it.
+    # Empty only where no period is known (a version 1 course archive has none); the admin
+    # asks for it and the dashboard lists those missing it.
     ends_on = models.DateField("approved until", null=True, blank=True)
     statement_template = models.TextField(
         "statement",
