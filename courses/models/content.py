@@ -20,9 +20,7 @@ from courses.pdf.fonts import certificate_text
 
 
 def validate_quarter_hours(value):
-    if value is None:
-        return
-    if value <= 0 or (value * 4) % 1 != 0:
+    if value is not None and (value <= 0 or (value * 4) % 1 != 0):
         raise ValidationError("CE hours must be a positive multiple of 0.25 (e.g. 1.25).")
 
 
@@ -590,10 +588,8 @@ class Question(models.Model):
 
 
 def validate_choice_set(kind, choices):
-    """Check a question's choices, given as (text, is_correct) pairs.
-
-    Used by the admin formset and the course importer, so the rule lives in one place.
-    """
+    """Check a question's choices, given as (text, is_correct) pairs: the one rule for the
+    admin, the course importer and publishing."""
     count = len(choices)
     correct = sum(1 for _, is_correct in choices if is_correct)
     if kind == QuestionKind.SINGLE:
