@@ -1,9 +1,8 @@
 """What a fresh process would otherwise do on its first requests, done once beforehand.
 
-gunicorn loads the app in its master and forks each worker from it (preload_app), and
-replaces a worker after every couple of thousand requests. Django imports the URLconf,
-with every view and the admin's routes, and compiles each template, only when a request
-first needs them; done once in the master, every worker inherits it.
+Django imports the URLconf (every view, the admin's routes) and compiles each template
+only when a request first needs them. gunicorn runs warm_up() in its master (preload_app),
+so every worker it forks, a recycled worker's replacement too, starts with it done.
 """
 
 import gc
@@ -39,8 +38,8 @@ def warm_up() -> None:
 
 def warm_up_tasks() -> None:
     """Find the tasks, build their routes and import the broker's transport (kombu with
-    redis-py or py-amqp: about half a second, once), so the first request that queues
-    an email does not pay for it. No connection is opened."""
+    redis-py or py-amqp), so the first request that queues an email does not pay for it.
+    No connection is opened."""
     celery_app.tasks  # noqa: B018  # finalizes the app: autodiscovers courses.tasks
     celery_app.amqp.router  # noqa: B018
     if not celery_app.conf.task_always_eager:
