@@ -4,10 +4,10 @@ Every value can be set from the environment, so one file serves a laptop, CI and
 production. The WSGI app (ceapp.wsgi:application) is set here too.
 
 Workers. Django renders pages in Python, so a request mostly uses CPU and waits on
-PostgreSQL for a little of its time. Plain sync workers, 2 x cores + 1 of them (5 on
-the 2-core machines we run on), keep every core busy while some workers wait on the
-database, and each worker holds one persistent database connection. Threads inside a
-worker would only take turns on the GIL for this work. Set GUNICORN_THREADS above 1 to
+PostgreSQL for a little of its time. Plain sync workers, 2 x cores + 1 of them, keep
+every core busy while some workers wait on the database, and each worker holds one
+persistent database connection. Threads inside a worker would only take turns on the
+GIL for this work. Set GUNICORN_THREADS above 1 to
 switch to the gthread worker (gunicorn does so itself) when requests spend long
 waiting on I/O (a slow S3, a remote database), or to keep client connections alive;
 then pair it with DB_POOL=1 so the threads share a few connections.
@@ -50,12 +50,11 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 65))
 # jitter spreads restarts so the workers never all restart at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
-# Load the app once in the master and fork the workers from it. A recycled worker then
-# starts at once instead of importing Django and the app again (when_ready below does
-# the rest of the first-request work in the master too), and the workers share the
-# loaded code's memory. Nothing connects to PostgreSQL or Redis
-# at import, so no connection is shared across the fork. New code needs a restart of
-# the master, not a HUP. GUNICORN_PRELOAD=0 loads the app in each worker instead.
+# Load the app once in the master and fork the workers from it: a recycled worker starts
+# at once, already warmed up (when_ready), and the workers share the code's memory.
+# Nothing connects to PostgreSQL or Redis at import, so no connection crosses the fork.
+# New code needs a restart of the master, not a HUP. GUNICORN_PRELOAD=0 loads the app in
+# each worker instead.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 
