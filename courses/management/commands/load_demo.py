@@ -26,10 +26,7 @@ DEMO_SLUG = "power-in-the-helping-relationship"
 PROVIDER_NAME = "Helping Professions CE"
 ADMINISTRATOR_NAME = "Jordan Ellis, PhD"
 ADMIN = {"email": "admin@example.com", "full_name": "Demo Administrator"}
-CLINICIAN = {
-    "email": "clinician@example.com",
-    "full_name": "Sam Rivera, LCSW, LMFT",
-}
+CLINICIAN = {"email": "clinician@example.com", "full_name": "Sam Rivera, LCSW, LMFT"}
 # Licensed in two states, so the course page and My CE show two answers.
 CLINICIAN_LICENSES = [
     {"license_type": LicenseType.LCSW, "state": "TX", "number": "LCSW-DEMO-1234", "days": 200},
@@ -130,8 +127,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nDemo accounts (log in with the email address):\n"
             f"  Admin (superuser): {admin}\n"
-            f"  Clinician ({CLINICIAN['full_name']}; "
-            f"{licenses}): {clinician}\n"
+            f"  Clinician ({CLINICIAN['full_name']}; {licenses}): {clinician}\n"
             "\nStart the server (DEBUG=1 manage.py runserver 127.0.0.1:8000), then log in:\n"
             "  Admin:      http://127.0.0.1:8000/admin/ (staff set up an authenticator app "
             "the first time)\n"
