@@ -80,10 +80,8 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
-            # Written out so production never depends on a default: templates are
-            # compiled once per process. (Django 4.1+ picks the same loaders when none
-            # are set, even with DEBUG on; runserver's autoreloader clears this cache
-            # when a template changes.)
+            # Written out so production never depends on a default: templates are compiled
+            # once per process (runserver's autoreloader clears the cache on an edit).
             "loaders": [
                 (
                     "django.template.loaders.cached.Loader",
