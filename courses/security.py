@@ -13,7 +13,6 @@ from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import urlencode
 
 
@@ -64,11 +63,17 @@ def second_factor_used(request) -> bool:
     return bool(used) and Authenticator.objects.filter(user=request.user, pk__in=used).exists()
 
 
-class StaffSecondFactorMiddleware(MiddlewareMixin):
+class StaffSecondFactorMiddleware:
     """Staff reach the admin and the staff reports only with a second factor used in this
     session: without an authenticator they are sent to set one up, with one they have
     not used since logging in they are asked for a code. Other pages and other users
     pass untouched, without a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
