@@ -14,13 +14,10 @@ import time
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
 from courses.models import Certificate, OutboundEmail, OutboundEmailStatus
-from courses.services.enrollment import enrollment_create
-from courses.services.evaluation import evaluation_items_ensure
-from courses.services.grading import attempt_start, attempt_submit
-from tests.factories import UserFactory, booklet_answers, booklet_course
+from tests.factories import booklet_course
+from tests.helpers import PAGE_BUDGET, complete_course
 from tests.mail_servers import Fault, wait_until
 
 pytestmark = [
@@ -32,29 +29,6 @@ pytestmark = [
 ]
 
 EMAIL_TIMEOUT = 2.5  # the worker's SMTP timeout, seconds
-# Generous for a loaded 2-core machine, yet under one SMTP timeout: a request that
-# waited on the mail server even once would fail it.
-PAGE_BUDGET = 2.0
-
-
-def complete_course(client, course):
-    """A learner passes the answer booklet, then submits the evaluation over HTTP.
-
-    Returns the learner and how long the evaluation request took; that request
-    completes the course and issues the certificate."""
-    learner = UserFactory()
-    enrollment = enrollment_create(learner=learner, course=course)
-    attempt_submit(attempt=attempt_start(enrollment=enrollment), answers=booklet_answers(course, 2))
-    items = evaluation_items_ensure(course=course)
-    client.force_login(learner)
-    url = reverse("courses:evaluation", kwargs={"slug": course.slug})
-    assert client.get(url).status_code == 200  # the learner opens the form first
-    data = {f"item-{item.pk}": "5" for item in items} | {"minutes_spent": "60", "comments": ""}
-    started = time.perf_counter()
-    response = client.post(url, data)
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 302, response.content[:500]
-    return learner, elapsed
 
 
 def rows():

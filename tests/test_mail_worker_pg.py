@@ -20,8 +20,8 @@ from courses.services.certificates import certificate_issue
 from courses.services.mail import outbound_email_enqueue_due
 from tests.conftest import use_broker
 from tests.factories import CompletedEnrollmentFactory, booklet_course
+from tests.helpers import PAGE_BUDGET, complete_course
 from tests.mail_servers import Fault, RedisServer, wait_until
-from tests.test_mail_faults_pg import PAGE_BUDGET, complete_course
 
 pytestmark = [
     pytest.mark.postgres_only,
