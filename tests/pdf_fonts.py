@@ -1,4 +1,5 @@
-"""What a PDF's embedded fonts can draw, for the certificate and transcript tests."""
+"""What a PDF's embedded fonts can draw, and where its text stands, for the certificate
+and transcript tests."""
 
 import io
 
@@ -36,3 +37,18 @@ def missing_glyphs(data: bytes, text: str) -> dict[str, str]:
         if lacking := "".join(c for c in text if not glyphs.get(ord(c))):
             missing[name] = lacking
     return missing
+
+
+def text_runs(data: bytes, page: int = 0) -> list[tuple[str, float, float, float]]:
+    """(text, left x, right x, baseline y) of each string drawn on a page, in points."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font:
+            name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+            x, y = cm[4] + tm[4], cm[5] + tm[5]
+            width = pdfmetrics.stringWidth(text.strip(), name, size)
+            runs.append((text.strip(), x, x + width, y))
+
+    PdfReader(io.BytesIO(data)).pages[page].extract_text(visitor_text=visit)
+    return runs

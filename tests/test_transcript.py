@@ -11,11 +11,12 @@ from courses.selectors.transcript import transcript_for
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
+    LicenseFactory,
     QuestionFactory,
     SectionFactory,
     UserFactory,
 )
-from tests.pdf_fonts import NAMES, missing_glyphs
+from tests.pdf_fonts import NAMES, missing_glyphs, text_runs
 from tests.report_data import certificate_on, graded_attempt, reissue, revoke
 
 D = datetime.date
@@ -240,6 +241,30 @@ def test_pdf_prints_names_and_titles_beyond_latin_1(db, client, name):
     text = _pdf_text(data)
     assert name in text and title in text
     assert missing_glyphs(data, name) == {}
+
+
+def test_pdf_header_prints_each_license_on_its_own_lines_within_the_page(db, client):
+    learner = UserFactory(license=None)
+    numbers = [f"{prefix}-{'7' * 46}" for prefix in ("LCSW", "LMFT", "LPCC")]  # 50 characters
+    for number, (kind, state) in zip(
+        numbers, [("lcsw", "TX"), ("lmft", "DC"), ("lpcc", "CA")], strict=True
+    ):
+        LicenseFactory(holder=learner, license_type=kind, state=state, number=number)
+    certificate_on(D(2024, 3, 1), learner=learner, course=CourseFactory(title="Listed course"))
+    client.force_login(learner)
+
+    data = client.get("/my-ce/transcript.pdf").content
+
+    runs = text_runs(data)
+    page_right = 612 - 54  # US Letter less the 0.75 in margin
+    assert [text for text, _, right, _ in runs if right > page_right + 0.5] == []
+    labels = [text for text, *_ in runs if text in ("License", "Licenses")]
+    assert labels == ["Licenses"]
+    for number in numbers:
+        assert sum(number in text for text, *_ in runs) == 1
+    assert "District of Columbia" in _pdf_text(data)
+    lines = {text: y for text, _, _, y in runs}
+    assert lines["Course"] < lines["Issued"] - 20  # the course table starts below the header
 
 
 def test_pdf_puts_25_courses_on_a_page_and_totals_on_the_last(learner_client):

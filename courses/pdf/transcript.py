@@ -9,6 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
@@ -18,7 +19,10 @@ from courses.pdf.fonts import SANS, SANS_BOLD, register_fonts
 from courses.selectors.transcript import Transcript
 
 COURSES_PER_PAGE = 25
-HEADER_HEIGHT = 1.45 * inch
+HEADER_HEIGHT = 1.45 * inch  # at least: four lines of facts; more lines make it taller
+LABEL_WIDTH = 0.8 * inch
+VALUE_WIDTH = LETTER[0] - 2 * MARGIN - LABEL_WIDTH
+LINE = 13
 
 _cell = ParagraphStyle("cell", fontName=SANS, fontSize=8, leading=10)
 _total = ParagraphStyle("total", fontName=SANS_BOLD, fontSize=11, leading=15)
@@ -44,11 +48,24 @@ def license_text(license) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def licenses_text(transcript: Transcript) -> str:
-    """The license a transcript is cut for, or every license the learner holds."""
-    if transcript.license is not None:
-        return license_text(transcript.license)
-    return "; ".join(license_text(lic) for lic in transcript.licenses) or "No license on file"
+def _facts(transcript: Transcript, issued) -> list[tuple[str, str]]:
+    """The header's (label, line) pairs: one license a line and long values wrapped to
+    the page, each label on its first line only."""
+    licenses = [transcript.license] if transcript.license is not None else transcript.licenses
+    groups = [
+        ("Learner", [transcript.learner.full_name]),
+        (
+            "Licenses" if len(licenses) > 1 else "License",
+            [license_text(lic) for lic in licenses] or ["No license on file"],
+        ),
+        ("Period", [period_text(transcript)]),
+        ("Issued", [_date(issued)]),
+    ]
+    facts = []
+    for label, values in groups:
+        lines = [line for value in values for line in simpleSplit(value, SANS, 9, VALUE_WIDTH)]
+        facts += [(label if i == 0 else "", line) for i, line in enumerate(lines)]
+    return facts
 
 
 class _NumberedCanvas(canvas.Canvas):
@@ -107,7 +124,7 @@ def _table(certificates) -> Table:
 def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_url: str) -> bytes:
     register_fonts()
     learner = transcript.learner
-    generated = timezone.localdate()
+    facts = _facts(transcript, timezone.localdate())
 
     def header(pdf: canvas.Canvas, doc) -> None:
         top = LETTER[1] - MARGIN
@@ -117,19 +134,13 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
         pdf.setFont(SANS, 9)
         pdf.drawRightString(LETTER[0] - MARGIN, top - 12, provider_name)
         pdf.setFillColor(colors.black)
-        lines = [
-            ("Learner", learner.full_name),
-            ("License", licenses_text(transcript)),
-            ("Period", period_text(transcript)),
-            ("Issued", _date(generated)),
-        ]
         y = top - 34
-        for label, value in lines:
+        for label, line in facts:
             pdf.setFont(SANS_BOLD, 9)
             pdf.drawString(MARGIN, y, label)
             pdf.setFont(SANS, 9)
-            pdf.drawString(MARGIN + 0.8 * inch, y, value)
-            y -= 13
+            pdf.drawString(MARGIN + LABEL_WIDTH, y, line)
+            y -= LINE
 
     class Canvas(_NumberedCanvas):
         footer = f"Verify any certificate at {verify_url}"
@@ -140,7 +151,7 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
         pagesize=LETTER,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER_HEIGHT,
+        topMargin=MARGIN + max(HEADER_HEIGHT, 34 + LINE * len(facts) + 18),
         bottomMargin=MARGIN + 0.1 * inch,
         title=f"CE transcript: {learner.full_name}",
         author=provider_name,
