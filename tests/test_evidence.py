@@ -11,10 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from courses.models import Attempt, Certificate, Enrollment, SectionRead
+from courses.models import Attempt, Certificate, Enrollment, LicenseType, SectionRead
+from courses.services.certificates import certificate_issue
 from courses.services.evaluation import evaluation_items_ensure, evaluation_submit
 from courses.services.grading import attempt_start, attempt_submit
-from tests.factories import EnrollmentFactory, UserFactory, booklet_answers, booklet_course
+from tests.factories import (
+    CompletedEnrollmentFactory,
+    EnrollmentFactory,
+    LicenseFactory,
+    UserFactory,
+    booklet_answers,
+    booklet_course,
+)
 from tests.helpers import STAFF
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +93,25 @@ def test_the_evidence_pdf_shows_the_record_and_no_correct_answer(staff_client, c
     assert "41 minutes on the course" in text and "95 minutes in the evaluation" in text
     assert "Self-declared" in text and "Time measured" in text
     assert "choice" not in text and "Question stem" not in text  # no items, no answers
+
+
+def test_the_evidence_states_every_license_the_certificate_states(staff_client):
+    learner = UserFactory(license__state="TX", license__number="PSY-TX-4411")
+    LicenseFactory(holder=learner, license_type=LicenseType.LMFT, state="DC", number="LMFT-DC-7730")
+    certificate = certificate_issue(enrollment=CompletedEnrollmentFactory(learner=learner))
+    pdf_url = reverse("courses:evidence_pdf", args=[certificate.code])
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certificate.code])))
+    pdf = " ".join(pdf_text(staff_client.get(pdf_url)).split())  # a long line wraps
+    Certificate.objects.filter(pk=certificate.pk).update(layout=1)  # as issued before licenses
+    old_pdf = pdf_text(staff_client.get(pdf_url))
+
+    for text in (page, pdf):
+        assert "PSY-TX-4411" in text and "Texas" in text
+        assert "LMFT-DC-7730" in text and "District of Columbia" in text
+    assert "Licenses" in pdf
+    # A layout 1 certificate printed one license; its evidence says that one only.
+    assert "PSY-TX-4411" in old_pdf and "LMFT-DC-7730" not in old_pdf
 
 
 def test_the_evidence_page_queries(staff_client, certified, django_assert_num_queries):

@@ -181,6 +181,17 @@ class Certificate(models.Model):
         return phrases
 
     @property
+    def licenses_stated(self) -> list[str]:
+        """The licenses as the certificate states them: each one held (layout 2), or the
+        one license a layout 1 certificate printed."""
+        if self.layout >= 2:
+            return self.license_phrases()
+        legacy = " · ".join(
+            filter(None, [self.license_type, self.license_number, self.license_state])
+        )
+        return [legacy] if legacy else []
+
+    @property
     def license_phrases_shortened(self) -> list[str]:
         return self.license_phrases(shorten_numbers=True)
 

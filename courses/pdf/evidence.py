@@ -72,8 +72,17 @@ def _table(header, rows, widths, *, numeric=()) -> Table:
 
 
 def _facts(pairs) -> Table:
+    """Label and value rows; a list value prints one item a line."""
     table = Table(
-        [[_p(label, _cell), _p(value, _cell)] for label, value in pairs],
+        [
+            [
+                _p(label, _cell),
+                Paragraph("<br/>".join(escape(str(item)) for item in value), _cell)
+                if isinstance(value, list)
+                else _p(value, _cell),
+            ]
+            for label, value in pairs
+        ],
         colWidths=[2.1 * inch, WIDTH - 2.1 * inch],
     )
     table.setStyle(
@@ -170,13 +179,13 @@ def render_evidence_pdf(evidence: Evidence, *, provider_name: str) -> bytes:
     certificate = evidence.certificate
     enrollment = evidence.enrollment
     title = f"Evidence behind certificate {certificate.code}"
-    license = [certificate.license_type, certificate.license_number, certificate.license_state]
+    licenses = certificate.licenses_stated
     claimed = evidence.claimed_minutes
     story = _opening(
         title,
         [
             ("Learner", certificate.learner_name),
-            ("License", " · ".join(filter(None, license)) or "None on file"),
+            ("Licenses" if len(licenses) > 1 else "License", licenses or "None on file"),
             ("Course", f"{certificate.course_title} ({certificate.ce_hours_display} CE hours)"),
             (
                 "Certificate",
