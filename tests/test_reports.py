@@ -13,6 +13,7 @@ from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
     EvaluationItemFactory,
+    LicenseFactory,
     QuestionFactory,
     SectionFactory,
     StaffFactory,
@@ -101,6 +102,7 @@ def roster(course):
         license__number="LMFT 123",
         license__state="CA",
     )
+    LicenseFactory(holder=dana, license_type="lcsw", number="LCSW 9", state="NV")
     evil = UserFactory(full_name="=cmd|' /C calc'!A0", license__number="-1+1", license__state="NY")
     sam = UserFactory(
         full_name="Sam Lee", license__license_type="lcsw", license__number="", license__state=""
@@ -134,15 +136,16 @@ def test_roster_csv_is_exact_from_the_snapshot(staff_client, course, roster):
     r = roster
     assert _csv(response) == (
         "\ufeffLearner name,License type,License number,License state,Course,CE hours,"
-        "Completion date,Certificate code,Status,Reissue of\r\n"
+        "Completion date,Certificate code,Status,Reissue of,Other licenses held\r\n"
         f'"Dana Rivera, LMFT",Licensed Marriage and Family Therapist (LMFT),LMFT 123,California,'
-        f"The therapeutic alliance,3,2024-03-01,{r['kept'].code},Valid,\r\n"
+        f"The therapeutic alliance,3,2024-03-01,{r['kept'].code},Valid,,"
+        "Licensed Clinical Social Worker (LCSW) · License No. LCSW 9 · Nevada\r\n"
         f"'=cmd|' /C calc'!A0,Psychologist,'-1+1,New York,The therapeutic alliance,3,2024-02-01,"
-        f"{r['revoked'].code},Revoked,\r\n"
+        f"{r['revoked'].code},Revoked,,\r\n"
         f"Sam Lee-Park,Licensed Clinical Social Worker (LCSW),,,The therapeutic alliance,3,"
-        f"2024-01-15,{r['replacement'].code},Valid,{r['original'].code}\r\n"
+        f"2024-01-15,{r['replacement'].code},Valid,{r['original'].code},\r\n"
         f"Sam Lee,Licensed Clinical Social Worker (LCSW),,,The therapeutic alliance,3,"
-        f"2024-01-15,{r['original'].code},Replaced by a reissued certificate,\r\n"
+        f"2024-01-15,{r['original'].code},Replaced by a reissued certificate,,\r\n"
     )
 
 
@@ -166,6 +169,8 @@ def test_roster_page_shows_status_and_the_record_keeping_note(staff_client, rost
     assert "Revoked" in html and "Replaced" in html
     assert f'Reissue of <span class="text-nowrap">{roster["original"].code}</span>' in html
     assert "=cmd|&#x27; /C calc&#x27;!A0" in html  # escaped, shown as typed
+    # Dana's second license, beside the first
+    assert 'LMFT 123, California</small><small class="d-block mt-1">Licensed Clinical' in html
 
 
 def test_roster_is_paginated_50_a_page(staff_client, course):

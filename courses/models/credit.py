@@ -166,19 +166,7 @@ class Certificate(models.Model):
     def license_phrases(self, *, shorten_numbers=False) -> list[str]:
         """Each license held at completion: 'LCSW · License No. 123 · Texas'. Shortened,
         a number shows its last four characters only, for the public verification page."""
-        states = dict(USState.choices)
-        phrases = []
-        for held in self.licenses:
-            number = held["number"]
-            if number and shorten_numbers and len(number) > 4:
-                number = "…" + number[-4:]
-            parts = [
-                held["license_type"],
-                f"License No. {number}" if number else "",
-                states.get(held["state"], held["state"]),
-            ]
-            phrases.append(" · ".join(part for part in parts if part))
-        return phrases
+        return [license_phrase(held, shorten_number=shorten_numbers) for held in self.licenses]
 
     @property
     def licenses_stated(self) -> list[str]:
@@ -186,10 +174,19 @@ class Certificate(models.Model):
         one license a layout 1 certificate printed."""
         if self.layout >= 2:
             return self.license_phrases()
-        legacy = " · ".join(
-            filter(None, [self.license_type, self.license_number, self.license_state])
+        legacy = license_phrase(
+            {
+                "license_type": self.license_type,
+                "number": self.license_number,
+                "state": self.license_state,
+            }
         )
         return [legacy] if legacy else []
+
+    @property
+    def other_licenses_stated(self) -> list[str]:
+        """The licenses stated beyond the first, which the license fields hold."""
+        return self.license_phrases()[1:] if self.layout >= 2 else []
 
     @property
     def license_phrases_shortened(self) -> list[str]:
@@ -204,6 +201,22 @@ class Certificate(models.Model):
     def cited_approvals(self) -> list[dict]:
         """The approvals as stated, each with its "period" as printed (layout 2)."""
         return [{**approval, "period": _period_text(approval)} for approval in self.approvals]
+
+
+STATE_NAMES = dict(USState.choices)
+
+
+def license_phrase(held: dict, *, shorten_number=False) -> str:
+    """One license as a certificate's snapshot holds it (License.snapshot())."""
+    number = held["number"]
+    if number and shorten_number and len(number) > 4:
+        number = "…" + number[-4:]
+    parts = [
+        held["license_type"],
+        f"License No. {number}" if number else "",
+        STATE_NAMES.get(held["state"], held["state"]),
+    ]
+    return " · ".join(part for part in parts if part)
 
 
 def _period_text(approval: dict) -> str:

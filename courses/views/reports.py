@@ -14,6 +14,7 @@ from courses.exports import csv_response
 from courses.forms.reports import CompletionFilterForm
 from courses.models import CertificateStatus
 from courses.models.content import hours_text
+from courses.models.credit import license_phrase
 from courses.permissions import RECORDS_PERMISSION
 from courses.selectors.approvals import approvals_lapsing
 from courses.selectors.evidence import course_time_spent
@@ -42,6 +43,7 @@ ROSTER_HEADER = [
     "Certificate code",
     "Status",
     "Reissue of",
+    "Other licenses held",
 ]
 
 
@@ -118,6 +120,7 @@ def completions_csv(request):
             row[7],
             statuses.get(row[8], row[8]),
             row[9] or "",
+            "; ".join(license_phrase(held) for held in row[10][1:]),
         ]
         for row in completions_roster(**form.filters)
         .values_list(
@@ -131,6 +134,7 @@ def completions_csv(request):
             "code",
             "status",
             "replaces_code",
+            "licenses",
         )
         .iterator(chunk_size=2000)
     )
