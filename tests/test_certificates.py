@@ -37,6 +37,7 @@ from tests.factories import (
     CompletedEnrollmentFactory,
     CourseFactory,
     EnrollmentFactory,
+    LicenseFactory,
     StaffFactory,
 )
 
@@ -420,6 +421,22 @@ def test_admin_certificate_list_search_and_read_only(staff_client):
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert Certificate.objects.filter(pk=certificate.pk).exists()
     assert "delete_selected" not in response.context["action_form"].fields["action"].choices[1:]
+
+
+def test_admin_finds_and_shows_a_certificate_by_any_license_it_states(staff_client):
+    enrollment = _completed_enrollment()
+    LicenseFactory(holder=enrollment.learner, license_type="lmft", state="NV", number="LMFT-NV-31")
+    certificate = certificate_issue(enrollment=enrollment)
+    certificate_issue(enrollment=_completed_enrollment())
+    changelist = reverse("admin:courses_certificate_changelist")
+
+    found = staff_client.get(changelist, {"q": "LMFT-NV-31"})
+    detail = staff_client.get(reverse("admin:courses_certificate_change", args=[certificate.pk]))
+
+    assert [c.pk for c in found.context["cl"].result_list] == [certificate.pk]
+    page = detail.content.decode()
+    assert f"License No. {certificate.license_number}" in page
+    assert "Licensed Marriage and Family Therapist (LMFT) · License No. LMFT-NV-31 · Nevada" in page
 
 
 def test_admin_revoke_action_asks_for_a_reason(staff_client):

@@ -105,7 +105,8 @@ class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "completed_on",
         ("enrollment__course", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["code", "learner_name", "license_number"]
+    # "licenses": every license a certificate states, not only the first (license_number).
+    search_fields = ["code", "learner_name", "license_number", "licenses"]
     date_hierarchy = "completed_on"
     inlines = [CertificateEventInline]
     actions = ["revoke_selected"]
@@ -126,7 +127,7 @@ class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ),
         (
             "Learner, as stated",
-            {"fields": ["learner_name", "license_type", "license_number", "license_state"]},
+            {"fields": ["learner_name", "license_list"]},
         ),
         (
             "Course, as stated",
@@ -168,6 +169,10 @@ class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="CE hours")
     def hours(self, obj):
         return obj.ce_hours_display
+
+    @admin.display(description="Licenses")
+    def license_list(self, obj):
+        return format_html_join("\n", "<p>{}</p>", ((held,) for held in obj.licenses_stated)) or "-"
 
     @admin.display(description="Authors")
     def author_list(self, obj):
