@@ -179,6 +179,23 @@ def test_no_profile_or_no_renewal_date_says_what_is_missing(clinician, californi
     assert "renewal date" in renewal_progress(license=license, on=D(2026, 1, 1)).problem
 
 
+def test_my_ce_offers_to_add_a_renewal_date_only_where_that_is_what_is_missing(
+    client, clinician, california_lmft
+):
+    texas = license_create(holder=clinician, license_type="lcsw", state="TX", number="L-1")
+    california = clinician.licenses.get(state="CA")
+    clinician.licenses.update(renews_on=None)
+    client.force_login(clinician)
+
+    html = client.get(reverse("courses:transcript")).content.decode()
+
+    # Texas lacks requirements on file, which the clinician cannot add; California lacks
+    # the renewal date, which they can.
+    assert "no renewal requirements on file for LCSW (Texas) yet.</p>" in html
+    assert reverse("license_edit", args=[texas.pk]) not in html
+    assert f'<a href="{reverse("license_edit", args=[california.pk])}">Add it</a>' in html
+
+
 def test_self_reported_upload_is_a_pdf_png_or_jpeg_under_the_cap(client, clinician, law_and_ethics):
     client.force_login(clinician)
     license = clinician.licenses.get()
