@@ -245,7 +245,7 @@ def test_pdf_prints_names_and_titles_beyond_latin_1(db, client, name):
 
 def test_pdf_header_prints_each_license_on_its_own_lines_within_the_page(db, client):
     learner = UserFactory(license=None)
-    numbers = [f"{prefix}-{'7' * 46}" for prefix in ("LCSW", "LMFT", "LPCC")]  # 50 characters
+    numbers = [f"{prefix}-{'7' * 45}" for prefix in ("LCSW", "LMFT", "LPCC")]  # 50 characters
     for number, (kind, state) in zip(
         numbers, [("lcsw", "TX"), ("lmft", "DC"), ("lpcc", "CA")], strict=True
     ):
