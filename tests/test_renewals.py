@@ -116,6 +116,32 @@ def test_progress_counts_the_first_and_last_day_of_the_period_and_nothing_outsid
     )
 
 
+def test_a_license_cut_transcript_lists_what_its_renewal_card_counts(
+    client, clinician, california_lmft, general, law_and_ethics
+):
+    """Both certificates state both licenses; only one course is approved for MFTs.
+    The LMFT's audit transcript lists that one, as its card counts it; the social-work
+    course is on the full transcript only."""
+    license_create(holder=clinician, license_type="lcsw", state="CA", number="L-1")
+    for_mfts = certificate_on(
+        D(2026, 1, 5), learner=clinician, course=_course(general, law_and_ethics)
+    )
+    social_work = CourseFactory(title="Social work only", ce_hours=Decimal("4"))
+    ApprovalFactory(course=social_work, coverage=[("social_work", "")])
+    for_social_workers = certificate_on(D(2026, 1, 6), learner=clinician, course=social_work)
+    lmft = clinician.licenses.get(license_type="lmft")
+    client.force_login(clinician)
+
+    card = renewal_progress(license=lmft, on=D(2026, 6, 1))
+    cut = client.get(reverse("courses:transcript_csv"), {"license": lmft.pk})
+    everything = client.get(reverse("courses:transcript_csv"))
+
+    cut_csv = b"".join(cut.streaming_content).decode()
+    assert card.provider_hours == Decimal("3")
+    assert for_mfts.code in cut_csv and for_social_workers.code not in cut_csv
+    assert for_social_workers.code in b"".join(everything.streaming_content).decode()
+
+
 def test_a_revoked_certificate_and_one_for_another_license_do_not_count(
     clinician, california_lmft, general, law_and_ethics
 ):
@@ -275,11 +301,18 @@ def test_my_ce_shows_each_licenses_renewal_with_links_to_fill_the_gaps(
 
 
 def test_the_transcript_cut_for_a_license_and_period_includes_both_boundary_days(client):
+    def course(title):
+        course = CourseFactory(title=title)
+        ApprovalFactory(
+            course=course, coverage=[("social_work", ""), ("marriage_family_therapy", "")]
+        )
+        return course
+
     texan = UserFactory(license__license_type="lcsw", license__state="TX")
     for day in (D(2025, 6, 30), D(2025, 7, 1), D(2027, 6, 30), D(2027, 7, 1)):
-        certificate_on(day, learner=texan, course=CourseFactory(title=f"Taken {day}"))
+        certificate_on(day, learner=texan, course=course(f"Taken {day}"))
     california = license_create(holder=texan, license_type="lmft", state="CA", number="M-1")
-    certificate_on(D(2026, 1, 1), learner=texan, course=CourseFactory(title="Taken 2026-01-01"))
+    certificate_on(D(2026, 1, 1), learner=texan, course=course("Taken 2026-01-01"))
     client.force_login(texan)
     period = {"start": "2025-07-01", "end": "2027-06-30"}
 

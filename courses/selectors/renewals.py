@@ -38,8 +38,11 @@ from courses.models import (
     SelfReportedCredit,
     User,
 )
-from courses.selectors.approvals import approvals_by_course, covers
-from courses.selectors.transcript import COUNTS_FOR_CREDIT, certificate_states
+from courses.selectors.approvals import approvals_by_course
+from courses.selectors.transcript import (
+    COUNTS_FOR_CREDIT,
+    certificate_counts_for,
+)
 
 ZERO = Decimal("0")
 
@@ -117,13 +120,6 @@ def _certificate_hours(certificate: Certificate) -> list[tuple[str, Decimal]]:
     return [("", certificate.ce_hours)]
 
 
-def _counts_for(certificate, license, approvals) -> bool:
-    return certificate_states(certificate, license) and any(
-        approval.is_current(certificate.completed_on) and covers(approval, license)
-        for approval in approvals.get(certificate.enrollment.course_id, [])
-    )
-
-
 def _progress(license, profile, certificates, approvals, self_reported, on) -> RenewalProgress:
     if profile is None:
         return RenewalProgress(
@@ -140,7 +136,7 @@ def _progress(license, profile, certificates, approvals, self_reported, on) -> R
     by_name: dict[str, Decimal] = {}
     provider = home_study = other = reported = ZERO
     for certificate in certificates:
-        if start <= certificate.completed_on <= end and _counts_for(
+        if start <= certificate.completed_on <= end and certificate_counts_for(
             certificate, license, approvals
         ):
             provider += certificate.ce_hours

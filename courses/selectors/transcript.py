@@ -36,6 +36,7 @@ from courses.models import (
     User,
     enrollment_status,
 )
+from courses.selectors.approvals import approvals_by_course, covers
 
 COUNTS_FOR_CREDIT = Q(status=CertificateStatus.VALID, reissued_as__isnull=True)
 
@@ -81,6 +82,16 @@ def certificate_states(certificate: Certificate, license: License) -> bool:
     return (certificate.license_type, certificate.license_state) == (
         kind,
         license.get_state_display(),
+    )
+
+
+def certificate_counts_for(certificate: Certificate, license: License, approvals) -> bool:
+    """Whether the certificate counts toward the license: it states the license, and an
+    approval of its course, current on the day of completion, covers it. `approvals` is
+    approvals_by_course() for the certificates' courses."""
+    return certificate_states(certificate, license) and any(
+        approval.is_current(certificate.completed_on) and covers(approval, license)
+        for approval in approvals.get(certificate.enrollment.course_id, [])
     )
 
 
@@ -147,7 +158,8 @@ def transcript_for(
        period totals are taken;
     3. the learner's licenses.
 
-    Cut for a license, it lists only the certificates issued for that license.
+    Cut for a license, it lists only the certificates that count toward it, as its
+    renewal card counts them (certificate_counts_for), with two more queries.
     """
     last_attempt = Attempt.objects.filter(enrollment=OuterRef("pk")).order_by("-number")
     enrollments = (
@@ -184,13 +196,17 @@ def transcript_for(
         .select_related("enrollment")  # the course's id, for its approvals
         .order_by("-completed_on", "-issued_at", "-pk")
     )
-    stated = every if license is None else [c for c in every if certificate_states(c, license)]
+    if license is None:
+        listed = every
+    else:
+        approvals = approvals_by_course({c.enrollment.course_id for c in every})
+        listed = [c for c in every if certificate_counts_for(c, license, approvals)]
     certificates = [
         c
-        for c in stated
+        for c in listed
         if (start is None or c.completed_on >= start) and (end is None or c.completed_on <= end)
     ]
-    credited = [c for c in stated if c.counts]
+    credited = [c for c in listed if c.counts]
     credited_in_period = [c for c in certificates if c.counts]
     return Transcript(
         learner=learner,
