@@ -33,10 +33,11 @@ from tests.factories import (
     AuthorFactory,
     CompletedEnrollmentFactory,
     CourseFactory,
+    LicenseFactory,
     StaffFactory,
     UserFactory,
 )
-from tests.pdf_fonts import NAMES, embedded_fonts, missing_glyphs
+from tests.pdf_fonts import NAMES, embedded_fonts, missing_glyphs, text_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +181,30 @@ def test_pdf_stays_one_page_with_long_content():
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     assert _text(data).count(LONG_STATEMENT_PRINTED) == 4
     assert certificate.code in _text(data)
+
+
+def test_pdf_prints_long_licenses_in_full_inside_the_margins():
+    learner = UserFactory(license=None)
+    for kind, state in [("lpcc", "DC"), ("lmft", "MA"), ("lcsw", "TX"), ("psychologist", "NY")]:
+        LicenseFactory(holder=learner, license_type=kind, state=state, number=f"{kind}-0001234567")
+    certificate = certificate_issue(enrollment=CompletedEnrollmentFactory(learner=learner))
+
+    data = certificate_pdf_render(certificate)
+
+    runs = text_runs(data)
+    assert [
+        text for text, left, right, _ in runs if left < 54 - 0.5 or right > 792 - 54 + 0.5
+    ] == []
+    text = _text(data)
+    assert (
+        "Licensed Professional Clinical Counselor (LPCC) · License No. lpcc-0001234567 · "
+        "District of Columbia" in text
+    )
+    assert (
+        "Licensed Marriage and Family Therapist (LMFT) · License No. lmft-0001234567 · "
+        "Massachusetts" in text
+    )
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
 
 
 def test_pdf_is_deterministic_and_dated_from_the_certificate():

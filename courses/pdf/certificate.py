@@ -42,6 +42,7 @@ RED = colors.HexColor("#9b1c1c")
 MARGIN = 54  # text stays this far inside the page edge
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 QR_SIZE = 80
+LICENSE_GAP = "   |   "
 FOOTER_TOP = 150  # the signature, code and QR live below this line
 # A rendered certificate is kept this long in the "documents" cache (Redis in production).
 PDF_CACHE_TIMEOUT = 24 * 60 * 60
@@ -386,11 +387,18 @@ def _draw_layout_2(canvas, certificate):
     y = _draw_heading(
         canvas, certificate, PAGE_HEIGHT - 70, sizes=(28, 10.5, 24), drops=(36, 26, 30)
     )
-    licenses = certificate.license_phrases()
-    # Two licenses to a line keeps four of them to two lines.
-    for start in range(0, len(licenses), 2):
+    # Two licenses to a line, where they fit even at the smallest size, keeps four of
+    # them to two lines.
+    lines = []
+    for phrase in certificate.license_phrases():
+        pair = [*lines[-1], phrase] if lines and len(lines[-1]) == 1 else None
+        if pair and stringWidth(LICENSE_GAP.join(pair), SANS, 8) <= TEXT_WIDTH:
+            lines[-1] = pair
+        else:
+            lines.append([phrase])
+    for line in lines:
         y -= 15
-        _centred(canvas, "   |   ".join(licenses[start : start + 2]), y, SANS, 10, GREY)
+        _centred(canvas, LICENSE_GAP.join(line), y, SANS, 10, GREY)
     y -= 21
     _centred(canvas, "has completed the continuing education course", y, SANS, 10.5, GREY)
     y = _draw_course_title(canvas, certificate, y - 6, title=(15, 18), authors=(9, 11), gap=3)
