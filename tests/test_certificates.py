@@ -256,6 +256,31 @@ def test_revoke_declines_a_pending_reissue_request():
 # Reissue -------------------------------------------------------------------
 
 
+def test_licenses_in_another_order_are_no_reason_to_reissue(client):
+    enrollment = _completed_enrollment()
+    learner = enrollment.learner
+    LicenseFactory(holder=learner, license_type="lmft", state="NV", number="LMFT-NV-31")
+    certificate = certificate_issue(enrollment=enrollment)
+    first = learner.licenses.order_by("pk").first()
+    first.delete()  # removed and added again: now last in the profile
+    LicenseFactory(
+        holder=learner, license_type=first.license_type, state=first.state, number=first.number
+    )
+
+    with pytest.raises(ValidationError, match="profile matches"):
+        reissue_request_create(certificate=certificate, learner=learner, reason="Same again")
+    learner.full_name = "New Name"
+    learner.save()
+    client.force_login(learner)
+    page = client.get(reverse("courses:reissue_request", args=[certificate.code]))
+
+    # Only what is new is bold: the name, not the licenses the certificate already states.
+    html = page.content.decode()
+    assert "<strong>New Name</strong>" in html
+    assert "(LMFT) · No. LMFT-NV-31 · Nevada" in html
+    assert "<strong>Licensed" not in html and "<strong>Psychologist" not in html
+
+
 def test_reissue_request_rules():
     certificate = certificate_issue(enrollment=_completed_enrollment())
     learner = certificate.enrollment.learner

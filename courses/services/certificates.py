@@ -174,7 +174,8 @@ class ReissueField(NamedTuple):
 
     @property
     def changed(self) -> bool:
-        return self.on_certificate != self.requested
+        # The same licenses in another order are no change: a reissue would print the same.
+        return sorted(self.on_certificate) != sorted(self.requested)
 
 
 def _reissue_fields(
