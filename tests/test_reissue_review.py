@@ -13,7 +13,13 @@ from courses.services.certificates import (
     reissue_request_decline,
 )
 from courses.services.licenses import license_create
-from tests.factories import CompletedEnrollmentFactory, CourseFactory, StaffFactory, UserFactory
+from tests.factories import (
+    ApprovalFactory,
+    CompletedEnrollmentFactory,
+    CourseFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.second_factor import force_login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +161,35 @@ def test_revoking_and_declining_email_the_learner(django_capture_on_commit_callb
     ]
     assert "Did not do the work." in mail.outbox[0].body
     assert "Send your CA license." in mail.outbox[1].body
+
+
+def test_the_review_shows_the_approvals_the_reissue_would_cite_and_drop(client):
+    course = CourseFactory()
+    ApprovalFactory(course=course, number="APA-1")  # psychologists everywhere
+    ApprovalFactory(
+        course=course,
+        body_name="Association of Social Work Boards",
+        body_abbreviation="ASWB ACE",
+        number="ACE-2",
+        coverage=[("social_work", "")],
+    )
+    learner = UserFactory(license__license_type="lcsw", license__state="TX")
+    license_create(holder=learner, license_type="psychologist", state="NY", number="PSY-9")
+    certificate = certificate_issue(
+        enrollment=CompletedEnrollmentFactory(learner=learner, course=course)
+    )
+    learner.licenses.filter(license_type="psychologist").delete()
+    request = reissue_request_create(certificate=certificate, learner=learner, reason="Moved")
+    force_login_with_second_factor(client, StaffFactory())
+    review_url = reverse("admin:courses_reissuerequest_review", args=[request.pk])
+
+    page = client.get(review_url).content.decode()
+    client.post(review_url)
+
+    row = page[page.index("Approvals cited") :]
+    row = row[: row.index("</tr>")]
+    assert "(changes)" in row
+    assert row.count("APA-1") == 1  # on the certificate, not in the requested column
+    assert row.count("ACE-2") == 2
+    certificate.refresh_from_db()
+    assert [a["provider_number"] for a in certificate.reissued_as.approvals] == ["ACE-2"]

@@ -196,8 +196,39 @@ def certificate_profile_fields(*, certificate: Certificate, learner: User) -> li
 
 def reissue_request_fields(*, request: ReissueRequest) -> list[ReissueField]:
     """What the certificate states next to what the request asked for: what the
-    registrar reviews, and what approving it prints."""
-    return _reissue_fields(request.certificate, request.requested_name, request.requested_licenses)
+    registrar reviews, and what approving it prints, the approvals it would cite too."""
+    certificate = request.certificate
+    return [
+        *_reissue_fields(certificate, request.requested_name, request.requested_licenses),
+        ReissueField(
+            "Approvals cited",
+            [_approval_line(a) for a in certificate.approvals],
+            [
+                _approval_line(a)
+                for a in _reissued_approvals(certificate, request.requested_licenses)
+            ],
+        ),
+    ]
+
+
+def _approval_line(approval: dict) -> str:
+    number = approval.get("provider_number")
+    return f"{approval['board']} · No. {number}" if number else approval["board"]
+
+
+def _reissued_approvals(original: Certificate, licenses: list[dict]) -> list[dict]:
+    """The approvals a reissue for these licenses cites: those that covered them on the
+    day of completion. A layout 1 certificate keeps the ones it stated."""
+    if original.layout < 2:
+        return original.approvals
+    return _approvals_stated(
+        course=original.enrollment.course,
+        licenses=licenses,
+        on=original.completed_on,
+        provider_name=original.provider_name,
+        hours=original.ce_hours,
+        credits=[(c["type"], Decimal(c["hours"])) for c in original.ce_credits],
+    )
 
 
 def _certificate_create(**fields) -> Certificate:
@@ -367,25 +398,16 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
     asked for, as the registrar reviewed them (reissue_request_fields), whatever the
     profile says now.
 
-    The course, hours, date and approvals stay as they were earned; the original
-    stays on record, marked reissued and linked from the new one.
+    The course, hours and date stay as they were earned; the approvals cited are those
+    that covered the reviewed licenses on the day of completion (_reissued_approvals).
+    The original stays on record, marked reissued and linked from the new one.
     """
     request = _locked_pending(request)
     original = _locked(request.certificate)
     _require_valid(original, "reissued")
     learner = original.enrollment.learner
     course_fields = {field: getattr(original, field) for field in COURSE_FIELDS}
-    if original.layout >= 2:
-        # The approvals that covered the reviewed licenses on the day of completion, so a
-        # license added since is cited when an approval covered it then.
-        course_fields["approvals"] = _approvals_stated(
-            course=original.enrollment.course,
-            licenses=request.requested_licenses,
-            on=original.completed_on,
-            provider_name=original.provider_name,
-            hours=original.ce_hours,
-            credits=[(c["type"], Decimal(c["hours"])) for c in original.ce_credits],
-        )
+    course_fields["approvals"] = _reissued_approvals(original, request.requested_licenses)
     certificate = _certificate_create(
         enrollment=original.enrollment,
         reissue_of=original,
