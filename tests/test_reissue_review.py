@@ -4,8 +4,14 @@ asked for, stored with the request, never the profile as it is at approval time.
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from courses.models import CertificateEventKind, CertificateStatus, ReissueRequestStatus
+from courses.models import (
+    Certificate,
+    CertificateEventKind,
+    CertificateStatus,
+    ReissueRequestStatus,
+)
 from courses.services.certificates import (
     certificate_issue,
     certificate_revoke,
@@ -193,3 +199,26 @@ def test_the_review_shows_the_approvals_the_reissue_would_cite_and_drop(client):
     assert row.count("ACE-2") == 2
     certificate.refresh_from_db()
     assert [a["provider_number"] for a in certificate.reissued_as.approvals] == ["ACE-2"]
+
+
+def test_a_layout_1_reissue_states_the_one_license_its_layout_prints(client):
+    certificate = _certificate()  # LCSW, Texas
+    Certificate.objects.filter(pk=certificate.pk).update(layout=1, licenses=[])
+    certificate.refresh_from_db()
+    learner = certificate.enrollment.learner
+    learner.licenses.update(number="LCS-2")  # renewed under a new number
+    license_create(holder=learner, license_type="lmft", state="CA", number="M-7")
+    learner.licenses.filter(license_type="lcsw").update(created_at=timezone.now())  # now last
+    client.force_login(learner)
+    page = client.get(reverse("courses:reissue_request", args=[certificate.code]))
+    request = reissue_request_create(certificate=certificate, learner=learner, reason="Renewed")
+    force_login_with_second_factor(client, StaffFactory())
+    review = client.get(reverse("admin:courses_reissuerequest_review", args=[request.pk]))
+    client.post(reverse("admin:courses_reissuerequest_review", args=[request.pk]))
+
+    assert "earlier layout, which states one license" in page.content.decode()
+    assert "M-7" not in review.content.decode()  # what approving prints, and nothing else
+    certificate.refresh_from_db()
+    new = certificate.reissued_as
+    assert (new.layout, new.license_number, new.license_state) == (1, "LCS-2", "Texas")
+    assert [held["number"] for held in new.licenses] == ["LCS-2"]

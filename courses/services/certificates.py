@@ -184,9 +184,25 @@ def _reissue_fields(
     return [
         ReissueField("Name", [certificate.learner_name], [name]),
         ReissueField(
-            "Licenses", _stated_licenses(certificate), [license_line(lic) for lic in licenses]
+            "Licenses",
+            _stated_licenses(certificate),
+            [license_line(lic) for lic in _reissued_licenses(certificate, licenses)],
         ),
     ]
+
+
+def _reissued_licenses(original: Certificate, licenses: list[dict]) -> list[dict]:
+    """The licenses a reissue states: all those requested; a layout 1 certificate prints
+    one, so its reissue states the license it stated if still held, else the first."""
+    if original.layout >= 2:
+        return licenses
+    stated = (original.license_type, original.license_state)
+    same = [
+        lic
+        for lic in licenses
+        if (lic["license_type"], USState(lic["state"]).label if lic["state"] else "") == stated
+    ]
+    return (same or licenses)[:1]
 
 
 def certificate_profile_fields(*, certificate: Certificate, learner: User) -> list[ReissueField]:
@@ -411,7 +427,9 @@ def certificate_reissue(*, request: ReissueRequest, actor: User) -> Certificate:
     certificate = _certificate_create(
         enrollment=original.enrollment,
         reissue_of=original,
-        **_learner_fields(request.requested_name, request.requested_licenses),
+        **_learner_fields(
+            request.requested_name, _reissued_licenses(original, request.requested_licenses)
+        ),
         **course_fields,
     )
     original.status = CertificateStatus.REISSUED
