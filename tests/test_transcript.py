@@ -221,6 +221,13 @@ def test_pdf_has_the_learner_courses_and_totals(learner_client, record):
     assert "Total for this period: 3.75 CE hours (3 courses)" in text
     assert "All-time total: 15.75 CE hours (5 courses)" in text
     assert "Page 1 of 1" in text
+    assert (
+        "Only valid certificates Helping Professions CE issued are listed and counted"
+        in " ".join(text.split())
+    )
+    assert "Credit the learner reported from other providers is not listed." in " ".join(
+        text.split()
+    )
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages

@@ -186,8 +186,9 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
     story += [
         Spacer(1, 0.1 * inch),
         Paragraph(
-            "Only valid certificates are listed and counted; a revoked certificate, or one "
-            "replaced by a reissue, is not.",
+            f"Only valid certificates {escape(provider_name)} issued are listed and counted; a "
+            "revoked certificate, or one replaced by a reissue, is not. Credit the learner "
+            "reported from other providers is not listed.",
             _note,
         ),
     ]
