@@ -39,10 +39,7 @@ from courses.models import (
     User,
 )
 from courses.selectors.approvals import approvals_by_course
-from courses.selectors.transcript import (
-    COUNTS_FOR_CREDIT,
-    certificate_counts_for,
-)
+from courses.selectors.transcript import COUNTS_FOR_CREDIT, certificate_counts_for
 
 ZERO = Decimal("0")
 
