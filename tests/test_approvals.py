@@ -167,6 +167,11 @@ def test_doubled_braces_print_as_the_board_wrote_them():
         ("Approved for {0} hours.", "Unknown placeholder {0}."),
         ("Approved for {hours hours.", "The statement has an unmatched brace."),
         ("Approved } for 3 hours.", "The statement has an unmatched brace."),
+        (
+            "Provider #{number}, for {hours:.1f} credits.",
+            "Write {hours} rather than {hours:.1f}: placeholders are filled in as text",
+        ),
+        ("Provider {number!r}.", "Write {number} rather than {number!r}:"),
     ],
 )
 def test_unknown_placeholders_and_stray_braces_are_refused(template, message):

@@ -60,12 +60,25 @@ def date_text(value) -> str:
 
 def validate_statement_template(template: str) -> None:
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        fields = [field for field in string.Formatter().parse(template) if field[1] is not None]
     except ValueError:  # unbalanced braces
         raise ValidationError(
             "The statement has an unmatched brace. Placeholders look like {provider_name}; "
             "write {{ or }} for a brace the board's wording itself contains."
         ) from None
+    names = [name for _, name, _, _ in fields]
+    # Every value is filled in as text, so a format ({hours:.1f}) or conversion ({number!r})
+    # would fail or print oddly on every page and certificate that states the approval.
+    formatted = [
+        (name, name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else ""))
+        for _, name, spec, conv in fields
+        if spec or conv
+    ]
+    if formatted:
+        written = ", ".join(
+            f"{_braced(plain)} rather than {_braced(fancy)}" for plain, fancy in formatted
+        )
+        raise ValidationError(f"Write {written}: placeholders are filled in as text, unformatted.")
     if unknown := list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS)):
         plural = "s" if len(unknown) > 1 else ""
         raise ValidationError(
