@@ -81,15 +81,6 @@ def _date(value) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def license_line(certificate: Certificate) -> str:
-    parts = [
-        certificate.license_type,
-        f"License No. {certificate.license_number}" if certificate.license_number else "",
-        certificate.license_state,
-    ]
-    return " · ".join(part for part in parts if part)
-
-
 def _centred(canvas, text, y, font, size, color=colors.black, max_width=TEXT_WIDTH):
     # Long names and titles shrink to fit the line rather than run off the page.
     while size > 8 and stringWidth(text, font, size) > max_width:
@@ -278,7 +269,7 @@ def _draw_layout_1(canvas, certificate):
     certificates issued with it render these bytes for good."""
     y = _draw_heading(canvas, certificate, PAGE_HEIGHT - 74, sizes=(30, 11, 26), drops=(40, 32, 34))
     y -= 20
-    _centred(canvas, license_line(certificate), y, SANS, 11, GREY)
+    _centred(canvas, "".join(certificate.licenses_stated), y, SANS, 11, GREY)  # one at most
     y -= 24
     _centred(canvas, "has completed the continuing education course", y, SANS, 11, GREY)
     y = _draw_course_title(canvas, certificate, y - 8, title=(16, 19), authors=(9.5, 12), gap=4)
