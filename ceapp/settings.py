@@ -138,9 +138,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    # Tests get a file too, not Django's default in-memory database: that one is shared
-    # with the browser tests' live server as a single connection, and a reading beat
-    # landing while a test read the database failed with "database table is locked".
+    # Tests get a file too, not Django's in-memory database, which the browser tests' live
+    # server would share as one connection: a request landing while the test reads the
+    # database then fails with "database table is locked" instead of waiting its turn.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
