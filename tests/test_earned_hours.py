@@ -6,9 +6,10 @@ the learner's last beat back instead of waiting: a beat credits the time since t
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -308,6 +309,32 @@ def test_a_retired_course_can_be_finished_until_the_deadline_and_not_after(clien
             enrollment=late_enrollment, ratings={i.pk: 4 for i in items}, minutes_spent=90
         )
     assert not late_enrollment.certificates.exists()
+
+
+def test_the_completion_deadline_lasts_to_the_end_of_the_day_learners_are_shown(learner_client):
+    course = booklet_course(1, completion_months=12)
+    enrollment = EnrollmentFactory(learner=learner_client.user, course=course)
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        enrolled_at=midnight - relativedelta(months=12)
+    )
+    enrollment.refresh_from_db()
+    new_york = timezone.get_current_timezone()
+    last_day = enrollment.deadline
+
+    page = text_of(learner_client.get(course.get_absolute_url()))
+
+    assert f"Finish by {last_day:%b} {last_day.day}, {last_day.year}" in page
+    assert last_day == midnight.date() and "No certificate can be issued" not in page
+    assert (
+        enrollment.credit_closed_reason(
+            now=datetime.combine(last_day, datetime.max.time(), new_york)
+        )
+        == ""
+    )
+    assert "passed on" in enrollment.credit_closed_reason(
+        now=datetime.combine(last_day + timedelta(days=1), datetime.min.time(), new_york)
+    )
 
 
 def test_no_certificate_after_the_content_review_date(learner):

@@ -80,20 +80,22 @@ class Enrollment(models.Model):
 
     @property
     def deadline(self):
-        """The end of the course's completion period, counted from enrolment."""
-        return self.enrolled_at + relativedelta(months=self.course.completion_months)
+        """The last day of the course's completion period, counted from enrolment. Learners
+        are shown a date, so the whole of that day (local time) counts."""
+        return timezone.localdate(self.enrolled_at) + relativedelta(
+            months=self.course.completion_months
+        )
 
     def credit_closed_reason(self, *, now=None) -> str:
         """Why no certificate can be earned in this enrollment any more; empty while it can."""
-        now = now or timezone.now()
-        if now > self.deadline:
+        today = timezone.localdate(now)
+        if today > self.deadline:
             return (
                 f"Your completion deadline for this course passed on "
-                f"{date_format(timezone.localtime(self.deadline).date())}, so no certificate "
-                "can be issued for it."
+                f"{date_format(self.deadline)}, so no certificate can be issued for it."
             )
         review = self.course.content_review_on
-        if review and timezone.localtime(now).date() > review:
+        if review and today > review:
             return (
                 f"This course's content was due for review on {date_format(review)}, so no "
                 "certificate can be issued for it until the review is done."
