@@ -277,7 +277,7 @@ def test_licenses_in_another_order_are_no_reason_to_reissue(client):
     # Only what is new is bold: the name, not the licenses the certificate already states.
     html = page.content.decode()
     assert "<strong>New Name</strong>" in html
-    assert "(LMFT) · No. LMFT-NV-31 · Nevada" in html
+    assert "(LMFT) · License No. LMFT-NV-31 · Nevada" in html
     assert "<strong>Licensed" not in html and "<strong>Psychologist" not in html
 
 

@@ -67,7 +67,7 @@ def test_the_approved_reissue_prints_the_reviewed_values_not_the_profile_changed
 
     # The registrar saw the certificate against the request, and nothing of the impostor.
     assert "Dana Rivera, LCSW" in page and "Dana Rivera-Okafor, LCSW" in page
-    assert "No. LCS-1 · Texas" in page and "No. LCS-1-A · Texas" in page
+    assert "License No. LCS-1 · Texas" in page and "License No. LCS-1-A · Texas" in page
     assert "Mallory" not in page and "PSY-STOLEN" not in page
     assert response.status_code == 302
     certificate.refresh_from_db()

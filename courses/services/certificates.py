@@ -27,6 +27,7 @@ from courses.models import (
     User,
     USState,
 )
+from courses.models.credit import license_phrase
 from courses.selectors.approvals import HeldLicense, certificate_approvals
 
 # No 0/O, 1/I/L or U, so a code survives being read aloud or typed from paper.
@@ -148,25 +149,6 @@ def _course_snapshot(
     }
 
 
-def license_line(license: dict) -> str:
-    """One stated license as a reviewer reads it: 'LCSW · No. 123 · Texas'."""
-    state = USState(license["state"]).label if license.get("state") else ""
-    number = f"No. {license['number']}" if license.get("number") else ""
-    return " · ".join(part for part in (license.get("license_type"), number, state) if part)
-
-
-def _stated_licenses(certificate: Certificate) -> list[str]:
-    if certificate.licenses:
-        return [license_line(license) for license in certificate.licenses]
-    # Layout 1 stated one license in its own fields.
-    parts = (
-        certificate.license_type,
-        f"No. {certificate.license_number}" if certificate.license_number else "",
-        certificate.license_state,
-    )
-    return [" · ".join(part for part in parts if part)] if any(parts) else []
-
-
 class ReissueField(NamedTuple):
     label: str
     on_certificate: list[str]
@@ -185,8 +167,8 @@ def _reissue_fields(
         ReissueField("Name", [certificate.learner_name], [name]),
         ReissueField(
             "Licenses",
-            _stated_licenses(certificate),
-            [license_line(lic) for lic in _reissued_licenses(certificate, licenses)],
+            certificate.licenses_stated,
+            [license_phrase(lic) for lic in _reissued_licenses(certificate, licenses)],
         ),
     ]
 
