@@ -50,6 +50,11 @@ urlpatterns = [
     path("staff/reports/courses/<slug:slug>/hours/", evidence.hours, name="hours"),
     path("staff/reports/courses/<slug:slug>/hours.pdf", evidence.hours_pdf, name="hours_pdf"),
     path("staff/reports/courses/<slug:slug>/hours.csv", evidence.hours_csv, name="hours_csv"),
+    path(
+        "staff/certificates/<str:code>.pdf",
+        certificates.staff_certificate_pdf,
+        name="staff_certificate_pdf",
+    ),
     path("staff/certificates/<str:code>/evidence/", evidence.evidence, name="evidence"),
     path("staff/certificates/<str:code>/evidence.pdf", evidence.evidence_pdf, name="evidence_pdf"),
 ]

@@ -119,8 +119,7 @@ RULES = {
         OK, NOT_FOUND, kwargs=lambda r: {"attempt_id": r.passed_attempt.pk}
     ),
     "courses:evaluation": learner_rule(OK, TO_COURSE, kwargs=slug("passed")),
-    # Registrars keep the certificate records, so they may download any certificate.
-    "courses:certificate_pdf": learner_rule(OK, NOT_FOUND, registrar=OK, kwargs=code),
+    "courses:certificate_pdf": learner_rule(OK, NOT_FOUND, kwargs=code),
     "courses:reissue_request": learner_rule(OK, NOT_FOUND, kwargs=code),
     "courses:transcript": learner_rule(OK, OWN),
     "courses:transcript_pdf": learner_rule(OK, OWN),
@@ -187,6 +186,8 @@ RULES = {
     "courses:hours_csv": records_rule(kwargs=slug("completed")),
     "courses:evidence": records_rule(kwargs=code),
     "courses:evidence_pdf": records_rule(kwargs=code),
+    # Registrars keep the certificate records, so they may download any certificate.
+    "courses:staff_certificate_pdf": records_rule(kwargs=code),
     # The admin checks its own permissions: see test_admin_group_is_staff_only below
     # and tests/test_security_admin.py.
     "admin:*": None,
@@ -224,9 +225,9 @@ MATRIX = [
 
 def test_the_matrix_is_complete():
     protected = [name for name, rule in RULES.items() if rule and OWNER in rule.expect]
-    assert len(protected) == 42
+    assert len(protected) == 43
     assert all(set(RULES[name].expect) == set(ROLES) for name in protected)
-    assert len(MATRIX) == 42 * 5 + 22
+    assert len(MATRIX) == 43 * 5 + 22
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from courses.services.accounts import SECOND_FACTOR_RESET, user_second_factor_reset
-from tests.factories import StaffFactory, UserFactory
+from courses.services.certificates import certificate_issue
+from tests.factories import CompletedEnrollmentFactory, StaffFactory, UserFactory
 from tests.second_factor import force_login_with_second_factor, totp_activate, totp_code
 from tests.security_data import registrar
 
@@ -170,3 +171,18 @@ def test_only_superusers_can_reset_a_factor(client):
         user_second_factor_reset(user=staff, actor=clerk)
     assert Authenticator.objects.filter(user=staff).exists()
     assert not LogEntry.objects.exists()
+
+
+def test_a_registrar_downloads_another_clinicians_certificate_only_with_the_second_factor(
+    client,
+):
+    certificate = certificate_issue(enrollment=CompletedEnrollmentFactory())
+    staff = registrar()
+    log_in(client, staff)
+    learner_route = reverse("courses:certificate_pdf", args=[certificate.code])
+
+    assert client.get(learner_route).status_code == 404  # not theirs: a learner's download
+    staff_route = reverse("courses:staff_certificate_pdf", args=[certificate.code])
+    assert client.get(staff_route)["Location"].startswith(reverse("mfa_activate_totp"))
+    force_login_with_second_factor(client, staff)
+    assert client.get(staff_route)["Content-Type"] == "application/pdf"
