@@ -27,8 +27,9 @@ from tests.factories import (
     UserFactory,
     booklet_answers,
     booklet_course,
+    make_publishable,
 )
-from tests.helpers import AUTH
+from tests.helpers import AUTH, page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -449,7 +450,7 @@ def test_each_reveal_setting_shows_only_what_it_allows(
 
 
 def test_staff_retire_a_course_in_the_admin_and_it_cannot_be_published_again(admin_client):
-    course = booklet_course(1)
+    course = make_publishable(booklet_course(1))  # retirement is all that stops publishing
     changelist = reverse("admin:courses_course_changelist")
 
     retired = admin_client.post(
@@ -464,6 +465,20 @@ def test_staff_retire_a_course_in_the_admin_and_it_cannot_be_published_again(adm
     assert "was not published: The course is retired." in republished.content.decode()
     assert (course.is_retired, course.is_published) == (True, False)
     assert course.history.first().is_retired is True  # the change is in the audit trail
+
+
+def test_unticking_retired_in_the_admin_is_refused_and_the_course_stays_retired(admin_client):
+    course = make_publishable(booklet_course(1, is_published=False, is_retired=True))
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    data = page_data(admin_client.get(url))
+    del data["is_retired"]  # the box unticked
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "A retired course stays retired: it is never published again." in text_of(response)
+    course.refresh_from_db()
+    assert (course.is_retired, course.is_published) == (True, False)
 
 
 def test_item_analysis_counts_each_pooled_question_where_it_was_asked():

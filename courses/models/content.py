@@ -256,6 +256,15 @@ class Course(models.Model):
         clean_certificate_text(self, {"title": "The course title"})
         if self.is_retired and self.is_published:
             raise ValidationError({"is_published": "A retired course cannot be published."})
+        # Retiring is for good: judged against the stored row, whatever the form shows.
+        if (
+            self.pk
+            and not self.is_retired
+            and Course.objects.filter(pk=self.pk, is_retired=True).exists()
+        ):
+            raise ValidationError(
+                {"is_retired": "A retired course stays retired: it is never published again."}
+            )
 
     @property
     def objective_list(self):
