@@ -299,6 +299,26 @@ def test_admin_refuses_a_split_that_does_not_add_up(admin_client):
     ]
 
 
+def test_admin_refuses_deleting_the_whole_split_of_a_published_course(admin_client):
+    course = ready_course()
+    course.is_published = True
+    course.save()
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    data = admin_form(admin_client.get(url))
+    for row in range(int(data["credits-INITIAL_FORMS"])):
+        data[f"credits-{row}-DELETE"] = "on"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "3 CE hours into credit types." in response.content.decode()
+    assert course.credits.exists()
+
+    del data["is_published"]  # a draft's split may be empty while it is written
+    assert admin_client.post(url, data).status_code == 302
+    assert not course.credits.exists()
+
+
 # Publishing ------------------------------------------------------------------------
 
 

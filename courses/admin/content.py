@@ -170,9 +170,9 @@ class CourseApprovalInline(admin.TabularInline):
 
 class CourseCreditFormSet(KeptRowsFormSet):
     def clean_rows(self, rows):
-        hours = [row["hours"] for row in rows if row.get("hours")]
-        # An unsaved split is refused only when it is wrong, not when it is still empty.
-        if hours and (problem := credit_split_problem(self.instance.ce_hours, hours)):
+        problem = credit_split_problem(self.instance.ce_hours, [row["hours"] for row in rows])
+        # A draft's split may still be empty; a published course keeps one that adds up.
+        if problem and (rows or self.instance.is_published):
             raise ValidationError(problem)
 
 
