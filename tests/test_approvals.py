@@ -417,11 +417,29 @@ def test_too_few_questions_per_hour_warns_but_publishes(admin_client):
 
     assert "Published 1 course(s)." in page
     assert (
-        "The course has 11 questions for 3 CE hours; APA recommends at least 6 per credit "
+        "The answer booklet asks 11 questions for 3 CE hours; APA recommends at least 6 per credit "
         "hour (18)." in page
     )
     course.refresh_from_db()
     assert course.is_published is True
+
+
+@pytest.mark.parametrize(("drawn", "asked"), [(11, 11), (30, 18)])
+def test_the_questions_per_hour_warning_counts_the_questions_an_attempt_asks(drawn, asked):
+    """The section's 18 questions are a pool: an attempt asks `drawn` of them, or all 18."""
+    course = ready_course()
+    course.sections.update(questions_per_attempt=drawn)
+
+    warnings = course.publish_warnings()
+
+    assert warnings == (
+        [
+            f"The answer booklet asks {asked} questions for 3 CE hours; APA recommends at "
+            "least 6 per credit hour (18)."
+        ]
+        if asked < 18
+        else []
+    )
 
 
 def test_a_published_course_whose_approval_lapsed_can_still_be_edited(admin_client):

@@ -130,10 +130,10 @@ def test_the_evidence_is_for_records_staff_only(learner_client, certified):
     assert response.status_code == 403 and missing.status_code == 403
 
 
-def _justified_course(ce_hours):
+def _justified_course(ce_hours, *, questions=4):
     """Two sections: 3,000 words (15 min at 200/min) and 1,000 words with 9 min of audio
     (5 min of reading, so the audio's 9 count); 4 questions at 1.5 min: 15 + 9 + 6 = 30."""
-    course = booklet_course(4, sections=2, ce_hours=ce_hours)
+    course = booklet_course(questions, sections=2, ce_hours=ce_hours)
     one, two = course.sections.order_by("number")
     one.body = " ".join(["word"] * 3000)
     one.save()
@@ -167,6 +167,19 @@ def test_the_hours_justification_warns_when_the_hours_exceed_the_estimate(staff_
     assert "at most 0.60 hours" in page
     assert "Estimated study time 0.77 hours" in slower  # at 100/min: 30 + 10 + 6 = 46 min
     assert "exceed" in slower
+
+
+def test_the_hours_justification_counts_the_questions_an_attempt_asks(staff_client):
+    """Each section draws 2 of its 20 questions an attempt: 4 answered, so 15 + 9 + 6 = 30
+    min (0.50 hours), not 15 + 9 + 60. One CE hour is more than the 0.60 supported."""
+    course = _justified_course(Decimal("1.00"), questions=40)
+    course.sections.update(questions_per_attempt=2)
+
+    page = text_of(staff_client.get(reverse("courses:hours", args=[course.slug])))
+
+    assert "Questions 4 Reading rate" in page
+    assert "Estimated study time 0.50 hours" in page
+    assert "exceed the estimated study time by more than 20%" in page
 
 
 def test_the_hours_justification_downloads_as_csv_and_a_one_page_pdf(staff_client):

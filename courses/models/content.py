@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -314,11 +315,11 @@ class Course(models.Model):
 
     def publish_warnings(self):
         """What a board may query but does not stop publishing, as sentences."""
-        questions = Question.objects.active().filter(section__course=self).count()
+        questions = sum(s.questions_asked for s in self.sections.with_questions_asked())
         wanted = self.ce_hours * QUESTIONS_PER_HOUR
         if questions < wanted:
             return [
-                f"The course has {questions} question{'s' if questions != 1 else ''} for "
+                f"The answer booklet asks {questions} question{'s' if questions != 1 else ''} for "
                 f"{hours_text(self.ce_hours)} CE hours; APA recommends at least "
                 f"{QUESTIONS_PER_HOUR} per credit hour ({hours_text(wanted)})."
             ]
@@ -343,6 +344,15 @@ class ContentQuerySet(models.QuerySet):
         created = super().bulk_create(objs, *args, **kwargs)
         Course.objects.holding(self.model, [obj.pk for obj in created]).content_changed()
         return created
+
+
+class SectionQuerySet(ContentQuerySet):
+    def with_questions_asked(self):
+        """Each section with `questions_asked`: how many of its active questions one
+        attempt asks, its draw from the pool or, with no draw, all of them."""
+        pool = models.Count("questions", filter=Q(questions__is_retired=False))
+        drawn = Coalesce("questions_per_attempt", pool, output_field=models.IntegerField())
+        return self.annotate(questions_asked=Least(drawn, pool))
 
 
 class Section(models.Model):
@@ -378,7 +388,7 @@ class Section(models.Model):
 
     _stored_audio = None  # the file name as loaded; see from_db()
 
-    objects = ContentQuerySet.as_manager()
+    objects = SectionQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["body_html", "word_count"])  # follow body
 

@@ -12,7 +12,6 @@ from functools import cached_property
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Count, Q
 
 from courses.models import (
     Attempt,
@@ -34,7 +33,7 @@ class SectionHours:
     label: str  # "Section 2: Grief", or "Total"
     words: int
     audio_minutes: Decimal
-    questions: int
+    questions: int  # asked in one attempt
     reading_minutes: Decimal  # words at the reading rate
 
     def cells(self) -> list[str]:
@@ -107,14 +106,13 @@ HOURS_HEADER = ["Section", "Words", "Reading minutes", "Audio minutes", "Questio
 
 
 def hours_justification(*, course: Course, rate: int | None = None) -> HoursJustification:
-    """The course's words, audio and questions per section, and the study they ask for.
+    """The course's words, audio and questions an attempt asks per section, and the study
+    they ask for.
 
     `rate` (words a minute) defaults to the course's reading rate. One query.
     """
     rate = rate or course.reading_rate
-    sections = course.sections.annotate(
-        question_total=Count("questions", filter=Q(questions__is_retired=False))
-    ).order_by("number")
+    sections = course.sections.with_questions_asked().order_by("number")
     return HoursJustification(
         course=course,
         rate=rate,
@@ -124,7 +122,7 @@ def hours_justification(*, course: Course, rate: int | None = None) -> HoursJust
                 label=f"Section {section.number}: {section.title}",
                 words=section.word_count,
                 audio_minutes=(Decimal(section.audio_duration or 0) / 60).quantize(Decimal("0.1")),
-                questions=section.question_total,
+                questions=section.questions_asked,
                 reading_minutes=(Decimal(section.word_count) / rate).quantize(Decimal("0.1")),
             )
             for section in sections.only(

@@ -96,7 +96,8 @@ def test_coordinator_authors_an_approval_and_a_split_course_and_publishes_it(pag
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     expect(page.locator(".messagelist")).to_contain_text(
-        "The course has 1 question for 3 CE hours; APA recommends at least 6 per credit hour (18)."
+        "The answer booklet asks 1 question for 3 CE hours; APA recommends at least 6 per "
+        "credit hour (18)."
     )
     screenshot(page, "journey-approvals-02-published-with-warning")
     course.refresh_from_db()
