@@ -15,6 +15,7 @@ from courses.models import Attempt, Certificate, Enrollment, LicenseType, Sectio
 from courses.services.certificates import certificate_issue
 from courses.services.evaluation import evaluation_items_ensure, evaluation_submit
 from courses.services.grading import attempt_start, attempt_submit
+from courses.services.reading import reading_beat, section_mark_read
 from tests.factories import (
     CompletedEnrollmentFactory,
     EnrollmentFactory,
@@ -93,6 +94,40 @@ def test_the_evidence_pdf_shows_the_record_and_no_correct_answer(staff_client, c
     assert "41 minutes on the course" in text and "95 minutes in the evaluation" in text
     assert "Self-declared" in text and "Time measured" in text
     assert "choice" not in text and "Question stem" not in text  # no items, no answers
+
+
+def test_reading_after_the_certificate_leaves_its_evidence_as_it_stood(staff_client, certified):
+    """After the certificate the learner rereads section 1 for a 20 s beat (41:40 in all,
+    12.8 min on it) and declares section 3 read: the record keeps 41 min, 12.5, 2 of 3."""
+    enrollment = certified.enrollment
+    learner, slug = enrollment.learner, enrollment.course.slug
+    reading_beat(learner=learner, slug=slug, number=1, start=True)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        last_beat_at=timezone.now() - timedelta(seconds=20)
+    )
+    reading_beat(learner=learner, slug=slug, number=1)
+    section_mark_read(
+        learner=learner, section=enrollment.course.sections.get(number=3), self_declared=True
+    )
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+    pdf = pdf_text(staff_client.get(reverse("courses:evidence_pdf", args=[certified.code])))
+
+    assert "Tracked on the course 41 min" in page
+    assert re.search(r"Section 1: [^|]*? Time measured 12\.5", page)
+    assert "Sections read (2 of 3)" in page
+    assert "41 minutes on the course" in pdf and "Sections read (2 of 3)" in pdf
+    assert re.search(r"Section 1: [^|]*?Time measured\s12\.5", pdf)
+
+
+def test_the_evidence_shows_the_time_tracked_when_the_course_was_completed(staff_client, certified):
+    """The enrollment's total says 51 min, counted after completion; the evaluation
+    recorded 41 min on completion, and that is the record."""
+    Enrollment.objects.filter(pk=certified.enrollment_id).update(tracked_seconds=51 * 60)
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+
+    assert "Tracked on the course 41 min" in page
 
 
 def test_the_evidence_states_every_license_the_certificate_states(staff_client):

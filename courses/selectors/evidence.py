@@ -211,8 +211,7 @@ class Evidence:
 
     certificate: Certificate
     sections: list[SectionEvidence]
-    tracked_minutes: int  # on the course now
-    tracked_at_evaluation: int | None  # as recorded with the evaluation
+    tracked_minutes: int  # on the course when it was completed
     claimed_minutes: int | None
     attempts: list[AttemptEvidence]
     evaluation: EvaluationResponse | None
@@ -229,9 +228,10 @@ class Evidence:
 
 
 def certificate_evidence(*, code: str) -> Evidence | None:
-    """The record behind a certificate, for a registrar and an auditor. Seven queries:
-    the certificate with its enrollment, learner and course; the sections; the reads;
-    the attempts; the evaluation; its ratings; the events."""
+    """The record behind a certificate as it stood when the course was completed, for a
+    registrar and an auditor. Seven queries: the certificate with its enrollment, learner
+    and course; the sections; the reads; the attempts; the evaluation; its ratings; the
+    events."""
     certificate = (
         Certificate.objects.select_related("enrollment__course", "enrollment__learner")
         .filter(code=code)
@@ -243,7 +243,9 @@ def certificate_evidence(*, code: str) -> Evidence | None:
     reads = {
         read.section_id: read
         for read in SectionRead.objects.filter(
-            learner_id=enrollment.learner_id, section__course_id=enrollment.course_id
+            learner_id=enrollment.learner_id,
+            section__course_id=enrollment.course_id,
+            read_at__lte=enrollment.completed_at,
         )
     }
     seconds = enrollment.section_seconds or {}
@@ -267,11 +269,11 @@ def certificate_evidence(*, code: str) -> Evidence | None:
         .order_by("number")
     ]
     evaluation = EvaluationResponse.objects.filter(enrollment=enrollment).first()
+    frozen = evaluation.tracked_minutes if evaluation else None  # recorded on completion
     return Evidence(
         certificate=certificate,
         sections=sections,
-        tracked_minutes=enrollment.tracked_minutes,
-        tracked_at_evaluation=evaluation.tracked_minutes if evaluation else None,
+        tracked_minutes=enrollment.tracked_minutes if frozen is None else frozen,
         claimed_minutes=evaluation.minutes_spent if evaluation else None,
         attempts=attempts,
         evaluation=evaluation,

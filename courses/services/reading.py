@@ -47,7 +47,8 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
     page shown, or shown again) only starts the clock. One SELECT and one UPDATE, which
     applies only if the last beat is still the one read, so of two racing beats one
     credits and the other adds nothing; no transaction is needed. Once the section's time
-    reaches its share of the reading time, the section is marked read.
+    reaches its share of the reading time, the section is marked read. A completed
+    enrollment credits nothing: its time is the record behind the certificate.
     """
     section = (
         Section.objects.filter(
@@ -74,12 +75,14 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
     seconds = dict(section.all_seconds or {})
     seconds[key] = seconds.get(key, 0) + credit
     same_beat = Q(last_beat_at__isnull=True) if last is None else Q(last_beat_at=last)
-    updated = Enrollment.objects.filter(same_beat, pk=section.enrollment_id).update(
+    updated = Enrollment.objects.filter(
+        same_beat, pk=section.enrollment_id, completed_at__isnull=True
+    ).update(
         last_beat_at=now,
         tracked_seconds=F("tracked_seconds") + credit,
         section_seconds=seconds,
     )
-    if not updated:  # another tab's beat came first and took this time
+    if not updated:  # another tab's beat came first and took this time, or it is complete
         seconds[key] -= credit
         credit = 0
     needed = section_needed_seconds(section, share=section.share, rate=section.rate)
