@@ -22,7 +22,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -55,6 +55,7 @@ class Fault:
     DROP = "drop"  # closes the connection halfway through the message
     TEMPFAIL = "tempfail"  # 451: try again later
     REJECT = "reject"  # 550: refused for good
+    BAD_LOGIN = "bad_login"  # 535 to the sign-in: the server's password was changed
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,17 @@ class _Handler:
 class _Controller(Controller):
     def __init__(self, owner, **kwargs):
         self._owner = owner
-        super().__init__(_Handler(owner), hostname=HOST, port=owner.port, **kwargs)
+        super().__init__(
+            _Handler(owner),
+            hostname=HOST,
+            port=owner.port,
+            # Offers sign-in (without TLS, on loopback); a client with no user skips it.
+            authenticator=lambda *args: AuthResult(
+                success=owner.fault != Fault.BAD_LOGIN, handled=False
+            ),
+            auth_require_tls=False,
+            **kwargs,
+        )
 
     def factory(self):
         smtp = _FaultySMTP(self.handler, **self.SMTP_kwargs)

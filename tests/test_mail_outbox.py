@@ -37,6 +37,12 @@ def queue_one(django_capture_on_commit_callbacks, subject="Hello"):
     return OutboundEmail.objects.get(subject=subject)
 
 
+def wait_out(email):
+    """The backoff has passed: the email is due now."""
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    email.refresh_from_db()
+
+
 def test_an_email_is_a_row_until_commit_then_sent_once(
     smtp_mail, django_capture_on_commit_callbacks
 ):
@@ -102,10 +108,14 @@ def test_a_temporary_failure_waits_with_backoff_and_the_sweep_sends_it(
     assert email.next_attempt_at >= before + timedelta(seconds=retry_delay(1))
     assert smtp_mail.deferred == 1 and smtp_mail.deliveries == []
 
-    # Not yet due: the sweep leaves it to its own retry.
+    # Not yet due: the sweep leaves it to its own retry, and a task delivered early (a
+    # redelivery, or the retry and the sweep at once) leaves it waiting.
     with django_capture_on_commit_callbacks(execute=True):
         assert outbound_email_enqueue_due(due_before=timezone.now()) == 0
+    assert send_outbound_email.apply(args=[email.pk]).get() == "nothing to do"
+    assert OutboundEmail.objects.get(pk=email.pk).attempts == 1
     smtp_mail.fault = Fault.ACCEPT
+    wait_out(email)
     assert outbound_email_enqueue_due(due_before=email.next_attempt_at + timedelta(seconds=1)) == 1
 
     email.refresh_from_db()
@@ -138,6 +148,24 @@ def test_a_permanent_refusal_is_not_retried(smtp_mail, django_capture_on_commit_
     assert [d.message_id for d in smtp_mail.deliveries] == [email.message_id]
 
 
+def test_a_refused_sign_in_is_the_servers_fault_and_is_retried_not_dropped(
+    smtp_mail, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "mailer", "rotated-yesterday"
+    smtp_mail.fault = Fault.BAD_LOGIN
+    email = queue_one(django_capture_on_commit_callbacks)
+
+    email.refresh_from_db()
+    assert email.last_error.startswith("SMTPAuthenticationError: (535")
+    assert (email.status, email.attempts) == (OutboundEmailStatus.PENDING, 1)
+
+    smtp_mail.fault = Fault.ACCEPT  # the password is put right
+    wait_out(email)
+    outbound_email_enqueue_due(due_before=email.next_attempt_at + timedelta(seconds=1))
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboundEmailStatus.SENT, 2)
+
+
 def test_it_gives_up_after_the_last_attempt(
     smtp_mail, settings, django_capture_on_commit_callbacks
 ):
@@ -149,6 +177,7 @@ def test_it_gives_up_after_the_last_attempt(
 
     with django_capture_on_commit_callbacks(execute=True):
         outbox_sweep.apply()  # queues nothing: the retry is not overdue yet
+    wait_out(email)
     outbound_email_enqueue_due(due_before=email.next_attempt_at + timedelta(seconds=1))
 
     email.refresh_from_db()
@@ -263,3 +292,26 @@ def test_only_superusers_see_the_outbox_in_the_admin_and_never_a_body(admin_clie
 
     force_login_with_second_factor(client, registrar())
     assert client.get(reverse("admin:courses_outboundemail_changelist")).status_code == 403
+
+
+def test_a_superuser_sends_failed_emails_again_once_the_fault_is_put_right(
+    admin_client, smtp_mail, django_capture_on_commit_callbacks
+):
+    sent = queue_one(django_capture_on_commit_callbacks, subject="Sent")
+    smtp_mail.fault = Fault.REJECT
+    failed = queue_one(django_capture_on_commit_callbacks, subject="Failed")
+    smtp_mail.fault = Fault.ACCEPT  # the mailbox is set up again
+    changelist = reverse("admin:courses_outboundemail_changelist")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            changelist, {"action": "send_again", "_selected_action": [failed.pk, sent.pk]}
+        )
+
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts) == (OutboundEmailStatus.SENT, 1)
+    assert (sent.status, sent.attempts) == (OutboundEmailStatus.SENT, 1)  # left alone
+    assert [d.message_id for d in smtp_mail.deliveries] == [sent.message_id, failed.message_id]
+    assert "1 failed email(s) queued" in admin_client.get(changelist).content.decode()

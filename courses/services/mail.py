@@ -47,10 +47,12 @@ def outbound_email_queue(*, message: EmailMessage) -> OutboundEmail:
 
 
 def _permanent(error: Exception) -> bool:
-    """The server refused the message for good (5xx): trying again cannot help."""
+    """The server refused this message for good: every recipient, or its content, with a
+    5xx. A 5xx to the sign-in or the sender is the server's set-up, which gets put right,
+    so those are retried like any other fault."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 
 def retry_delay(attempts: int) -> float:
@@ -62,13 +64,18 @@ def retry_delay(attempts: int) -> float:
 def outbound_email_send(*, email_id: int) -> OutboundEmail | None:
     """Send a pending email and record what happened.
 
-    Returns None when there is nothing to do: it was sent, it failed for good, or
-    another worker is sending it right now. A returned row still pending failed this
-    time and is due again at next_attempt_at.
+    Returns None when there is nothing to do: it was sent, it failed for good, it is
+    not due yet (a redelivered task must not skip the backoff), or another worker is
+    sending it right now. A returned row still pending failed this time and is due
+    again at next_attempt_at.
     """
     email = (
         OutboundEmail.objects.select_for_update(skip_locked=True)
-        .filter(pk=email_id, status=OutboundEmailStatus.PENDING)
+        .filter(
+            pk=email_id,
+            status=OutboundEmailStatus.PENDING,
+            next_attempt_at__lte=timezone.now(),
+        )
         .first()
     )
     if email is None:
@@ -88,6 +95,22 @@ def outbound_email_send(*, email_id: int) -> OutboundEmail | None:
         email.sent_at = timezone.now()
     email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
     return email
+
+
+@transaction.atomic
+def outbound_email_send_again(*, email_ids) -> int:
+    """Queue failed emails again with a fresh set of tries, for when the fault that failed
+    them (a long outage, a refused mailbox since fixed) is put right. Returns how many."""
+    failed = OutboundEmail.objects.select_for_update().filter(
+        pk__in=email_ids, status=OutboundEmailStatus.FAILED
+    )
+    again = list(failed.values_list("pk", flat=True))
+    OutboundEmail.objects.filter(pk__in=again).update(
+        status=OutboundEmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    for email_id in again:
+        transaction.on_commit(lambda email_id=email_id: _enqueue(email_id), robust=True)
+    return len(again)
 
 
 def outbound_email_enqueue_due(*, due_before: datetime) -> int:
