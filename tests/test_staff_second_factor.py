@@ -70,6 +70,19 @@ def test_staff_log_in_with_password_and_code_and_reach_the_reports(client):
     assert client.get(ADMIN).status_code == 200
 
 
+def test_guessing_authenticator_codes_gets_the_429_page_like_guessing_passwords(client):
+    staff = registrar()
+    secret = totp_activate(staff)
+    log_in(client, staff)
+
+    wrong = [client.post(reverse("mfa_authenticate"), {"code": "000000"}) for _ in range(5)]
+    paused = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+
+    assert [response.status_code for response in wrong] == [200] * 5
+    assert paused.status_code == 429
+    assert client.get(REPORTS).status_code == 302  # the right code did not get through
+
+
 # Committed as in production, where allauth's "authenticator added" runs in the request.
 @pytest.mark.django_db(transaction=True)
 def test_setting_up_the_app_in_the_session_opens_the_reports(client):
