@@ -1,5 +1,6 @@
 """Helpers that more than one test module uses."""
 
+import re
 import time
 
 from django.core.files import File
@@ -14,6 +15,11 @@ from tests.factories import UserFactory, booklet_answers
 # checks that the second factor its session used is still the staff member's.
 AUTH = 2
 STAFF = AUTH + 1
+
+
+def text_of(response):
+    """The page's visible text with tags removed and whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def page_data(response):

@@ -29,7 +29,7 @@ from tests.factories import (
     booklet_course,
     make_publishable,
 )
-from tests.helpers import AUTH, page_data
+from tests.helpers import AUTH, page_data, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,6 @@ BEAT_CAP_SECONDS = 20  # a beat every 15 s (settings.READING_BEAT_SECONDS), and 
 
 # 400 words at 200 a minute: two minutes of reading, of which the default 50% counts.
 BODY_400_WORDS = " ".join(["word"] * 400)
-
-
-def text_of(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def beat_url(section):

@@ -24,13 +24,9 @@ from tests.factories import (
     booklet_answers,
     booklet_course,
 )
-from tests.helpers import STAFF
+from tests.helpers import STAFF, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def pdf_text(response) -> str:

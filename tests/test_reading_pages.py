@@ -19,6 +19,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,6 @@ def section_url(section):
     return reverse(
         "courses:section", kwargs={"slug": section.course.slug, "number": section.number}
     )
-
-
-def text_of(response):
-    """The page's visible text with tags removed and whitespace collapsed."""
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 # Catalog
