@@ -20,6 +20,7 @@ from courses.models import (
     CreditType,
     ProviderSettings,
 )
+from courses.models.approvals import date_text
 from courses.pdf.certificate import certificate_pdf_render
 from courses.selectors.approvals import approvals_covering, course_coverage
 from courses.services.certificates import (
@@ -40,6 +41,7 @@ from tests.factories import (
     UserFactory,
     make_publishable,
 )
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -519,6 +521,39 @@ def test_dashboard_lists_approvals_lapsing_within_90_days_of_a_live_course(staff
     assert [c.title for c in response.context["approvals"][1].live] == ["Live course"]
     assert "No end date on record" in page
     assert "Draft course" not in page
+
+
+def test_dashboard_lists_lapsed_approvals_first_and_courses_left_with_none(staff_client):
+    today = timezone.localdate()
+    lapsed_only = CourseFactory(title="Lapsed only course")
+    renewed = CourseFactory(title="Renewed course")
+    CourseFactory(title="Course never approved")
+    CourseFactory(title="Draft never approved", is_published=False)
+    ended = ApprovalFactory(body_name="Ended Board", ends_on=today - timedelta(days=1))
+    older = ApprovalFactory(body_name="Older Board", ends_on=today - timedelta(days=400))
+    soon = ApprovalFactory(body_name="Soon Board", ends_on=today + timedelta(days=10))
+    for course, approval in [(lapsed_only, ended), (renewed, older), (renewed, soon)]:
+        CourseApproval.objects.create(course=course, approval=approval)
+    ApprovalFactory(body_name="Draft Ended Board", ends_on=today - timedelta(days=1)).courses.add(
+        CourseFactory(title="Draft course", is_published=False)
+    )
+
+    response = staff_client.get(reverse("courses:approvals_lapsing"))
+
+    page = text_of(response)
+    assert [a.body_name for a in response.context["approvals"]] == [
+        "Older Board",
+        "Ended Board",
+        "Soon Board",
+    ]
+    assert f"Ended {date_text(today - timedelta(days=1))} (1 day ago)" in page
+    assert 'class="text-danger' in response.content.decode()
+    assert [c.title for c in response.context["unapproved"]] == [
+        "Course never approved",
+        "Lapsed only course",
+    ]
+    assert "Published courses with no current approval" in page
+    assert "Draft" not in page
 
 
 def test_dashboard_is_for_staff_only(client):

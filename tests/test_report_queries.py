@@ -6,9 +6,11 @@ Each test runs at both sizes with the same pinned count.
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from courses.models import RequirementMinimum, RequirementProfile
 from tests.factories import (
+    ApprovalFactory,
     CourseFactory,
     CreditTypeFactory,
     EnrollmentFactory,
@@ -138,3 +140,23 @@ def test_report_index(staff_client, django_assert_num_queries, size):
         response = staff_client.get("/staff/reports/")
 
     assert len(response.context["courses"]) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_approvals_lapsing_report(staff_client, django_assert_num_queries, size):
+    today = timezone.localdate()
+    for n in range(size):
+        # Ended, ending within the window and ending past it, in turn; each offers two
+        # published courses, and one more published course is offered under none.
+        ends_on = today + datetime.timedelta(days=(-1, 30, 365)[n % 3])
+        ApprovalFactory(ends_on=ends_on).courses.add(CourseFactory(), CourseFactory())
+        CourseFactory()
+
+    # lapsed and lapsing approvals, their published courses, the published courses with
+    # no current approval
+    with django_assert_num_queries(STAFF + 3):
+        response = staff_client.get("/staff/reports/approvals/")
+
+    ended = len(range(0, size, 3))
+    assert len(response.context["approvals"]) == ended + len(range(1, size, 3))
+    assert len(response.context["unapproved"]) == size + 2 * ended

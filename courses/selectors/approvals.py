@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
 
 from courses.models import Approval, ApprovalCoverage, Course, CourseApproval
 
@@ -82,13 +82,23 @@ def certificate_approvals(*, course: Course, licenses, on: date) -> list[Approva
 
 
 def approvals_lapsing(*, on: date, days: int = 90):
-    """Approvals that end within `days` of `on` (or have no end date on record) while a
-    published course is offered under them, soonest first, with those courses."""
+    """Approvals a published course is offered under that have ended (`lapsed`), end
+    within `days` of `on` or have no end date on record, with those courses: the ended
+    ones first, then the soonest to end."""
     live = Course.objects.published()
     return (
         Approval.objects.filter(courses__in=live)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on, ends_on__lte=on + timedelta(days)))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__lte=on + timedelta(days)))
         .distinct()
-        .order_by(F("ends_on").asc(nulls_first=True), "body_name", "id")
+        .annotate(lapsed=Case(When(ends_on__lt=on, then=True), default=False))
+        .order_by("-lapsed", F("ends_on").asc(nulls_first=True), "body_name", "id")
         .prefetch_related(Prefetch("courses", queryset=live.order_by("title"), to_attr="live"))
     )
+
+
+def courses_unapproved(*, on: date):
+    """Published courses that no approval current on `on` covers (as publishing asks):
+    still open for enrolment, but their certificates cite no approval."""
+    covering = Approval.objects.current(on).filter(coverage__isnull=False)
+    links = CourseApproval.objects.filter(course=OuterRef("pk"), approval__in=covering)
+    return Course.objects.published().exclude(Exists(links)).order_by("title")
