@@ -460,6 +460,20 @@ def test_a_published_course_whose_approval_lapsed_can_still_be_edited(admin_clie
     assert renewed in course.approvals.all()
 
 
+def test_saving_a_published_course_with_no_current_approval_warns(admin_client):
+    course = ready_course()
+    course.is_published = True
+    course.save()
+    course.approvals.update(ends_on=timezone.localdate() - timedelta(days=1))
+    url = reverse("admin:courses_course_change", args=[course.pk])
+
+    page = text_of(admin_client.post(url, admin_form(admin_client.get(url)), follow=True))
+
+    assert f"“{course}”: No current approval covers the course" in page
+    course.refresh_from_db()
+    assert course.is_published is True  # staff decide; nothing is unpublished for them
+
+
 # Lapsing ---------------------------------------------------------------------------
 
 

@@ -68,6 +68,10 @@ def clean_certificate_text(obj, labels: dict[str, str], *, line_breaks=()) -> No
 
 # APA recommends 6-8 post-test questions per credit hour of home study.
 QUESTIONS_PER_HOUR = 6
+NO_CURRENT_APPROVAL = (
+    "No current approval covers the course: offer it under an approval whose period "
+    "includes today and that covers at least one profession."
+)
 
 
 def credit_split_problem(course_hours, parts) -> str:
@@ -294,6 +298,11 @@ class Course(models.Model):
             problems.append("The course has no sections.")
         return problems
 
+    def is_approved(self, on) -> bool:
+        """Whether an approval current on `on` covers some profession; certificates cite
+        no other."""
+        return self.approvals.current(on).filter(coverage__isnull=False).exists()
+
     def publish_problems(self, *, on=None):
         """Why this course cannot be published yet, as sentences; empty when it can."""
         on = on or timezone.localdate()
@@ -306,24 +315,26 @@ class Course(models.Model):
             self.ce_hours, [credit.hours for credit in self.credits.all()]
         ):
             problems.append(split)
-        if not self.approvals.current(on).filter(coverage__isnull=False).exists():
-            problems.append(
-                "No current approval covers the course: offer it under an approval whose "
-                "period includes today and that covers at least one profession."
-            )
+        if not self.is_approved(on):
+            problems.append(NO_CURRENT_APPROVAL)
         return problems
 
     def publish_warnings(self):
-        """What a board may query but does not stop publishing, as sentences."""
+        """What a board may query in a published course, as sentences. Publishing checks
+        the approvals (publish_problems); a course already published only warns of them,
+        as unpublishing is for staff to decide."""
+        warnings = []
         questions = sum(s.questions_asked for s in self.sections.with_questions_asked())
         wanted = self.ce_hours * QUESTIONS_PER_HOUR
         if questions < wanted:
-            return [
+            warnings.append(
                 f"The answer booklet asks {questions} question{'s' if questions != 1 else ''} for "
                 f"{hours_text(self.ce_hours)} CE hours; APA recommends at least "
                 f"{QUESTIONS_PER_HOUR} per credit hour ({hours_text(wanted)})."
-            ]
-        return []
+            )
+        if not self.is_approved(timezone.localdate()):
+            warnings.append(f"{NO_CURRENT_APPROVAL} Until then its certificates cite none.")
+        return warnings
 
 
 class ContentQuerySet(models.QuerySet):
