@@ -236,6 +236,25 @@ def test_a_course_approval_belongs_to_one_course():
         second.full_clean()
 
 
+def test_an_approval_shared_by_two_courses_cannot_become_a_course_approval(admin_client):
+    approval = ApprovalFactory(scope=ApprovalScope.PROVIDER)
+    for title in ("Ethics of Power", "Grief Work"):
+        CourseApproval.objects.create(course=CourseFactory(title=title), approval=approval)
+    url = reverse("admin:courses_approval_change", args=[approval.pk])
+    data = admin_form(admin_client.get(url))
+    data["scope"] = ApprovalScope.COURSE
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert (
+        "An individual course approval is for one course, and 2 courses are offered under "
+        "this one: Ethics of Power and Grief Work." in text_of(response)
+    )
+    approval.refresh_from_db()
+    assert approval.scope == ApprovalScope.PROVIDER
+
+
 # Credit split ----------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import string
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import get_text_list
 from simple_history.models import HistoricalRecords
 
 from .accounts import USState
@@ -188,6 +189,14 @@ class Approval(models.Model):
             )
         except ValidationError as error:
             errors.update(error.error_dict)
+        if self.scope == ApprovalScope.COURSE and self.pk:
+            titles = list(self.courses.order_by("title").values_list("title", flat=True))
+            if len(titles) > 1:
+                errors["scope"] = (
+                    "An individual course approval is for one course, and "
+                    f"{len(titles)} courses are offered under this one: "
+                    f"{get_text_list(titles, 'and')}. Take it off all but one of them first."
+                )
         if errors:
             raise ValidationError(errors)
 
