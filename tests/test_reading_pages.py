@@ -118,8 +118,23 @@ def test_course_page_shows_what_a_board_requires(client):
     assert "Helping Professions CE is approved for 3 general/clinical credits by ASWB ACE." in page
     assert "General/clinical 3" in page
     assert "Lapsed Board" not in page
+    assert "No board approval is current" not in page
     assert "80% correct" in page
     assert "Attempts allowed 3" in page
+
+
+def test_course_page_says_when_no_approval_is_current(client):
+    course = CourseFactory(title="Ethics of Power")
+    ApprovalFactory(course=course, body_name="Lapsed Board", ends_on=date(2020, 1, 1))
+
+    page = text_of(client.get(course_url(course)))
+
+    assert "Ethics of Power" in page  # still offered: staff see it on the approvals report
+    assert (
+        "No board approval is current for this course: a certificate earned now cites no "
+        "approval, and your board may not accept it." in page
+    )
+    assert "Lapsed Board" not in page
 
 
 def test_course_page_says_unlimited_attempts_when_blank(client):
