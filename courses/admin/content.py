@@ -260,7 +260,8 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
         if ready:
             count = update_with_history(
                 request,
-                Course.objects.filter(pk__in=ready),
+                # A course retired since it was checked stays as it is.
+                Course.objects.filter(pk__in=ready, is_retired=False),
                 is_published=True,
                 updated_at=timezone.now(),
             )

@@ -92,14 +92,6 @@ def _braced(name: str) -> str:
     return "{" + name + "}"
 
 
-def credit_types_text(credits) -> str:
-    """[(type name, hours)] as printed in a statement: '2 general/clinical and 1 ethics'."""
-    parts = [f"{hours_text(hours)} {name}" for name, hours in credits]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 class ApprovalQuerySet(models.QuerySet):
     def current(self, on):
         """Approvals whose period includes the day `on` (both ends inclusive)."""
@@ -210,7 +202,9 @@ class Approval(models.Model):
                 "provider_name": provider_name,
                 "number": self.number,
                 "hours": hours_text(hours),
-                "credit_types": credit_types_text(credits),
+                "credit_types": get_text_list(
+                    [f"{hours_text(hours)} {name}" for name, hours in credits], "and"
+                ),
                 "period": self.period_text,
                 "starts_on": date_text(self.starts_on),
                 "ends_on": date_text(self.ends_on),

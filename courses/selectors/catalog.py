@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import get_text_list
 
 from courses.models import ApprovalCoverage, Course, CourseCredit, License
 from courses.selectors.approvals import course_coverage
@@ -60,8 +61,7 @@ class LicenseCoverage(NamedTuple):
 
     @property
     def bodies(self) -> str:
-        names = list(dict.fromkeys(a.short_name for a in self.approvals))
-        return names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        return get_text_list(list(dict.fromkeys(a.short_name for a in self.approvals)), "and")
 
 
 def viewer_licenses(viewer) -> list[License]:
