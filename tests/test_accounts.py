@@ -412,6 +412,12 @@ def test_a_license_of_an_account_with_an_unprintable_name_still_saves(client):
     assert (learner.full_name, learner.licenses.get().number) == ("王秀英", "LCS-7")
 
 
+def test_the_login_page_links_to_password_reset_once(client):
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert page.count(f'href="{reverse("account_reset_password")}"') == 1
+
+
 def test_login_and_signup_pages_make_no_queries(client, django_assert_num_queries):
     # Anonymous, with no session yet: the forms come from the code alone.
     with django_assert_num_queries(0):
