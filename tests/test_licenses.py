@@ -2,19 +2,14 @@
 keeps the licenses it was issued with."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.models import License
 from courses.services.certificates import certificate_issue
-from courses.services.renewals import self_reported_credit_create
 from tests.factories import (
     CompletedEnrollmentFactory,
-    CreditTypeFactory,
-    LicenseFactory,
     UserFactory,
 )
 
@@ -95,28 +90,18 @@ def test_removing_asks_first_and_keeps_the_certificate(learner_client):
     assert certificate.license_number == license.number
 
 
-def test_removing_warns_of_the_self_reported_credit_that_counts_toward_it(learner_client):
+def test_removing_says_self_reported_credit_counts_again_once_the_license_is_added_back(
+    learner_client,
+):
     learner = learner_client.user
     license = learner.licenses.get()
-    self_reported_credit_create(
-        holder=learner,
-        licenses=[license],
-        title="Ethics workshop elsewhere",
-        provider_name="Other CE Co.",
-        completed_on=datetime.date(2026, 4, 1),
-        hours=Decimal("6"),
-        credit_type=CreditTypeFactory(),
-        is_home_study=True,
-        certificate_file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n%%EOF\n"),
-    )
 
     page = learner_client.get(reverse("license_remove", args=[license.pk])).content.decode()
-    plain = learner_client.get(
-        reverse("license_remove", args=[LicenseFactory(holder=learner, state="NV").pk])
-    ).content.decode()
 
-    assert "counts toward no license" in page and "Ethics workshop elsewhere (6 hours" in page
-    assert "counts toward no license" not in plain
+    assert (
+        "Credit you reported from other providers for it stays on record and counts toward "
+        "it again if you add the license back." in page
+    )
 
 
 def test_another_clinicians_license_is_not_found(learner_client):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from courses.models import RequirementMinimum, RequirementProfile, SelfReportedCredit
 from courses.selectors.renewals import add_months, renewal_period, renewal_progress
-from courses.services.licenses import license_create
+from courses.services.licenses import license_create, license_delete, license_update
 from courses.services.renewals import self_reported_credit_create
 from tests.factories import ApprovalFactory, CourseFactory, CreditTypeFactory, UserFactory
 from tests.report_data import certificate_on, revoke
@@ -192,6 +192,69 @@ def test_self_reported_credit_counts_for_the_licenses_chosen_and_home_study_is_c
     assert progress.by_type[0].missing == 0
 
 
+def _report(clinician, license, hours):
+    return self_reported_credit_create(
+        holder=clinician,
+        licenses=[license],
+        title="Ethics workshop elsewhere",
+        provider_name="Other CE Co.",
+        completed_on=D(2026, 4, 1),
+        hours=Decimal(hours),
+        credit_type=CreditTypeFactory(),
+        is_home_study=True,
+        certificate_file=SimpleUploadedFile("cert.pdf", PDF),
+    )
+
+
+def test_self_reported_credit_counts_again_when_its_license_is_removed_and_added_back(
+    client, clinician, california_lmft
+):
+    _report(clinician, clinician.licenses.get(), "6")
+    license_delete(license=clinician.licenses.get())
+    again = license_create(
+        holder=clinician, license_type="lmft", state="CA", number="M-2", renews_on=D(2027, 6, 30)
+    )
+    client.force_login(clinician)
+
+    html = client.get(reverse("courses:transcript")).content.decode()
+
+    assert renewal_progress(license=again, on=D(2026, 6, 1)).self_reported_hours == Decimal("6")
+    assert "0 from our certificates, 6 self-reported." in html
+    assert "<td>LMFT (California)</td>" in html  # the credit's "Counts toward" cell
+
+
+def test_editing_a_licenses_state_moves_its_self_reported_credit_to_the_new_state(
+    clinician, california_lmft
+):
+    """The edit corrects the record: the credit counts toward the license as it now is,
+    and not toward a California license added afterwards."""
+    RequirementProfile.objects.create(
+        state="NV", license_type="lmft", period_months=24, hours_required=Decimal("40")
+    )
+    license = clinician.licenses.get()
+    _report(clinician, license, "6")
+
+    nevada = license_update(license=license, state="NV")
+    california = license_create(
+        holder=clinician, license_type="lmft", state="CA", number="M-2", renews_on=D(2027, 6, 30)
+    )
+
+    assert renewal_progress(license=nevada, on=D(2026, 6, 1)).self_reported_hours == Decimal("6")
+    assert renewal_progress(license=california, on=D(2026, 6, 1)).self_reported_hours == 0
+
+
+def test_staff_see_the_licenses_self_reported_credit_counts_toward(staff_client, clinician):
+    credit = _report(clinician, clinician.licenses.get(), "6")
+
+    response = staff_client.get(
+        reverse("admin:courses_selfreportedcredit_change", args=[credit.pk])
+    )
+
+    assert response.status_code == 200
+    assert ">Counts toward:</label>" in response.content.decode()
+    assert ">LMFT (California)</div>" in response.content.decode()
+
+
 def test_no_profile_or_no_renewal_date_says_what_is_missing(clinician, california_lmft):
     texas = license_create(holder=clinician, license_type="lcsw", state="TX", number="L-1")
     license = clinician.licenses.get(state="CA")
@@ -255,7 +318,7 @@ def test_self_reported_upload_is_a_pdf_png_or_jpeg_under_the_cap(client, clinici
     assert good.status_code == 302
     [credit] = SelfReportedCredit.objects.all()
     assert credit.certificate_file.name.endswith("/scan-1.pdf")
-    assert list(credit.licenses.all()) == [license]
+    assert credit.counts_toward_names == ["LMFT (California)"]
     # Only its owner can download the certificate.
     download = reverse("courses:self_reported_certificate", args=[credit.pk])
     assert b"".join(client.get(download).streaming_content) == PDF

@@ -6,9 +6,11 @@ Each test runs at both sizes with the same pinned count.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from courses.models import RequirementMinimum, RequirementProfile
+from courses.services.renewals import self_reported_credit_create
 from tests.factories import (
     ApprovalFactory,
     CourseFactory,
@@ -64,18 +66,30 @@ def test_transcript_page(learner_client, django_assert_num_queries, size):
     profile = RequirementProfile.objects.create(
         state=license.state, license_type=license.license_type, hours_required=40
     )
-    RequirementMinimum.objects.create(
-        profile=profile, credit_type=CreditTypeFactory(slug="ethics"), hours=6
-    )
+    ethics = CreditTypeFactory(slug="ethics")
+    RequirementMinimum.objects.create(profile=profile, credit_type=ethics, hours=6)
+    for n in range(size):
+        self_reported_credit_create(
+            holder=learner_client.user,
+            licenses=[license],
+            title=f"Elsewhere {n}",
+            provider_name="Other CE Co.",
+            completed_on=timezone.localdate(),  # in the current renewal period
+            hours=1,
+            credit_type=ethics,
+            certificate_file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
 
     # in progress, the learner's certificates (the totals are summed from them), licenses,
-    # self-reported credit, requirement profiles and their minimums, the certified courses'
-    # approvals (their coverage is fetched only when a course has approvals)
+    # self-reported credit (with the licenses it counts toward), requirement profiles and
+    # their minimums, the certified courses' approvals (their coverage is fetched only
+    # when a course has approvals)
     with django_assert_num_queries(AUTH + 7):
         response = learner_client.get("/my-ce/", {"start": "2024-01-01", "end": "2030-01-01"})
 
     assert response.status_code == 200
     assert response.content.decode().count("Open the answer booklet") == size
+    assert f"{size} self-reported." in response.content.decode()
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -41,5 +41,10 @@ class SelfReportedCreditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["title", "provider_name", "holder__email", "holder__full_name"]
     date_hierarchy = "completed_on"
     # Staff may only view, so every field shows read-only, in the model's order;
-    # created_at, not editable, is named to show too.
-    readonly_fields = ["created_at"]
+    # created_at, not editable, is named to show too, and the licenses by name.
+    exclude = ["counts_toward"]
+    readonly_fields = ["licenses", "created_at"]
+
+    @admin.display(description="counts toward")
+    def licenses(self, credit):
+        return ", ".join(credit.counts_toward_names)

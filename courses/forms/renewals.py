@@ -30,6 +30,12 @@ def validate_certificate_upload(upload) -> None:
 
 
 class SelfReportedCreditForm(forms.ModelForm):
+    licenses = forms.ModelMultipleChoiceField(
+        License.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The licenses this credit counts toward.",
+    )
+
     class Meta:
         model = SelfReportedCredit
         fields = [
@@ -42,10 +48,7 @@ class SelfReportedCreditForm(forms.ModelForm):
             "licenses",
             "certificate_file",
         ]
-        widgets = {
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
-            "licenses": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"certificate_file": "PDF, PNG or JPEG, at most 5 MB."}
 
     def __init__(self, *args, holder, **kwargs):

@@ -103,6 +103,13 @@ class License(models.Model):
             if missing:
                 raise ValidationError(missing)
 
+    @property
+    def board_key(self) -> dict:
+        """The license as its board knows it, by type and state rather than by row: what
+        self-reported credit names, so that it still counts toward a license removed and
+        added again."""
+        return {"license_type": self.license_type, "state": self.state}
+
     def snapshot(self) -> dict:
         """What a certificate states about this license (Certificate.licenses): the type
         as printed, the state's two-letter code."""
@@ -198,11 +205,8 @@ class SelfReportedCredit(models.Model):
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_reported_credits"
     )
-    licenses = models.ManyToManyField(
-        License,
-        related_name="self_reported_credits",
-        help_text="The licenses this credit counts toward.",
-    )
+    # [License.board_key, ...]: the licenses it counts toward, held now or not.
+    counts_toward = models.JSONField(default=list)
     title = models.CharField("course title", max_length=200)
     provider_name = models.CharField("provider", max_length=200)
     completed_on = models.DateField("date completed")
@@ -226,3 +230,11 @@ class SelfReportedCredit(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.provider_name}, self-reported)"
+
+    def counts_for(self, license: License) -> bool:
+        return license.board_key in self.counts_toward
+
+    @property
+    def counts_toward_names(self) -> list[str]:
+        """'LMFT (California)' for each license it counts toward."""
+        return [License(**key).short_name for key in self.counts_toward]

@@ -17,7 +17,8 @@ is for the license's current renewal period:
 Credit counts toward a license when it was completed in the period and is either a
 certificate of this provider that states the license (a valid one, not replaced by a
 reissue) of a course one of whose approvals, current on the day of completion, covers
-the license; or self-reported credit the clinician entered for the license.
+the license; or self-reported credit the clinician entered for a license of its type and
+state (SelfReportedCredit.counts_toward).
 
 Without a renewal date or a requirement profile for the license's state and type there
 is nothing to measure: `period` is None and `problem` says what is missing.
@@ -141,7 +142,7 @@ def _progress(license, profile, certificates, approvals, self_reported, on) -> R
             for name, hours in _certificate_hours(certificate):
                 by_name[name] = by_name.get(name, ZERO) + hours
     for credit in self_reported:
-        if start <= credit.completed_on <= end and license in credit.licenses.all():
+        if start <= credit.completed_on <= end and credit.counts_for(license):
             reported += credit.hours
             if credit.is_home_study:
                 home_study += credit.hours
@@ -187,18 +188,13 @@ def _counting_certificates(holder_id):
 
 
 def self_reported_credits(*, holder_id: int):
-    """The clinician's self-reported credit, newest first, with credit type and licenses
-    (two queries)."""
-    return (
-        SelfReportedCredit.objects.filter(holder_id=holder_id)
-        .select_related("credit_type")
-        .prefetch_related("licenses")
-    )
+    """The clinician's self-reported credit, newest first, with its credit type."""
+    return SelfReportedCredit.objects.filter(holder_id=holder_id).select_related("credit_type")
 
 
 def renewal_progress(*, license: License, on: datetime.date) -> RenewalProgress:
     """The license's current renewal period: hours earned against required, by credit
-    type, what is missing and days left (see the module docstring). Seven queries."""
+    type, what is missing and days left (see the module docstring). Six queries."""
     profile = _profiles([license]).get((license.state, license.license_type))
     certificates = list(_counting_certificates(license.holder_id))
     return _progress(
@@ -219,10 +215,10 @@ def renewals_for(
     certificates: list[Certificate] | None = None,
     self_reported: list[SelfReportedCredit] | None = None,
 ) -> list[RenewalProgress]:
-    """renewal_progress for each of the holder's licenses, in seven queries at most:
+    """renewal_progress for each of the holder's licenses, in six queries at most:
     profiles and their minimums, the certificates and the self-reported credit (each
-    unless given, as My CE has them already), the latter's licenses, the certified
-    courses' approvals and their coverage."""
+    unless given, as My CE has them already), the certified courses' approvals and
+    their coverage."""
     profiles = _profiles(licenses)
     if certificates is None:
         certificates = list(_counting_certificates(holder.pk))

@@ -6,7 +6,7 @@ removal here never changes an issued certificate.
 
 from django.db import transaction
 
-from courses.models import License, User
+from courses.models import License, SelfReportedCredit, User
 
 LICENSE_FIELDS = ("license_type", "profession", "state", "number", "renews_on")
 
@@ -19,8 +19,23 @@ def license_create(*, holder: User, **fields) -> License:
 
 @transaction.atomic
 def license_update(*, license: License, **fields) -> License:
-    """Change a license's details; certificates issued with it keep their snapshot."""
-    return _license_save(License.objects.select_for_update().get(pk=license.pk), fields)
+    """Change a license's details; certificates issued with it keep their snapshot, and
+    self-reported credit for it follows a corrected type or state."""
+    license = License.objects.select_for_update().get(pk=license.pk)
+    before = license.board_key
+    _license_save(license, fields)
+    after = license.board_key
+    if after != before:
+        credits = [
+            credit
+            for credit in SelfReportedCredit.objects.filter(holder_id=license.holder_id)
+            if before in credit.counts_toward
+        ]
+        for credit in credits:
+            others = [key for key in credit.counts_toward if key not in (before, after)]
+            credit.counts_toward = [*others, after]
+        SelfReportedCredit.objects.bulk_update(credits, ["counts_toward"])
+    return license
 
 
 def _license_save(license: License, fields: dict) -> License:

@@ -16,10 +16,11 @@ def self_reported_credit_create(
         raise ValidationError("Credit can count only toward your own licenses.")
     if not licenses:
         raise ValidationError({"licenses": "Choose the licenses this credit counts toward."})
-    credit = SelfReportedCredit(holder=holder, **fields)
+    credit = SelfReportedCredit(
+        holder=holder, counts_toward=[license.board_key for license in licenses], **fields
+    )
     credit.full_clean()
     credit.save()
-    credit.licenses.set(licenses)
     return credit
 
 

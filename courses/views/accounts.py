@@ -65,8 +65,4 @@ def license_remove(request, pk):
         license_delete(license=license)
         messages.success(request, f"Your {license.short_name} license is removed.")
         return redirect("profile")
-    return render(
-        request,
-        "accounts/license_remove.html",
-        {"license": license, "self_reported": license.self_reported_credits.all()},
-    )
+    return render(request, "accounts/license_remove.html", {"license": license})

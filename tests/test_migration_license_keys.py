@@ -1,0 +1,57 @@
+"""Migration 0012 turns the License rows that self-reported credit counts toward into
+each license's type and state; backwards, credit links to the licenses held then."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("courses", "0011_renewal_reminders")]
+AFTER = [("courses", "0012_self_reported_credit_and_reminders_by_license_type_and_state")]
+LMFT_CA = {"license_type": "lmft", "state": "CA"}
+LCSW_TX = {"license_type": "lcsw", "state": "TX"}
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_credit_keeps_its_licenses_by_type_and_state():
+    old = migrate(BEFORE)
+    License = old.get_model("courses", "License")
+    holder = old.get_model("courses", "User").objects.create(email="c@example.org")
+    lmft = License.objects.create(
+        holder=holder, profession="marriage_family_therapy", number="M-1", **LMFT_CA
+    )
+    lcsw = License.objects.create(holder=holder, profession="social_work", number="L-1", **LCSW_TX)
+    credit = old.get_model("courses", "SelfReportedCredit").objects.create(
+        holder=holder,
+        title="Ethics elsewhere",
+        provider_name="Other CE Co.",
+        completed_on=datetime.date(2026, 4, 1),
+        hours=6,
+        credit_type=old.get_model("courses", "CreditType").objects.create(name="X", slug="x"),
+        certificate_file="self-reported/x/cert.pdf",
+    )
+    credit.licenses.set([lmft, lcsw])
+
+    new = migrate(AFTER)
+    try:
+        _check(new, credit.pk, lmft.pk)
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def _check(new, credit_id, lmft_id):
+    credit = new.get_model("courses", "SelfReportedCredit").objects.get(pk=credit_id)
+    assert credit.counts_toward == [LMFT_CA, LCSW_TX]
+
+    new.get_model("courses", "License").objects.filter(license_type="lcsw").delete()
+    back = migrate(BEFORE)
+    credit = back.get_model("courses", "SelfReportedCredit").objects.get(pk=credit_id)
+    assert [license.pk for license in credit.licenses.all()] == [lmft_id]
