@@ -9,6 +9,7 @@ from django.core import mail
 
 from ceapp.celery import app as celery_app
 from courses.models import RenewalReminder, RequirementMinimum, RequirementProfile
+from courses.services.licenses import license_create, license_delete
 from courses.services.reminders import reminder_mark, renewal_reminders_send
 from tests.factories import ApprovalFactory, CourseFactory, CreditTypeFactory, UserFactory
 from tests.report_data import certificate_on
@@ -129,6 +130,36 @@ def test_two_licenses_due_make_one_email_listing_both(
     [email] = mail.outbox
     assert "36 hours still needed" in email.body and "40 hours still needed" in email.body
     assert RenewalReminder.objects.count() == 2
+
+
+def test_a_license_removed_and_added_back_is_not_reminded_again(
+    outbox, california_lmft, django_capture_on_commit_callbacks
+):
+    learner = clinician()
+    assert run(days_before(30), django_capture_on_commit_callbacks) == 1
+
+    license_delete(license=learner.licenses.get())
+    license_create(
+        holder=learner, license_type="lmft", state="CA", number="M-2", renews_on=RENEWS_ON
+    )
+
+    assert run(days_before(29), django_capture_on_commit_callbacks) == 0
+    assert len(mail.outbox) == 1
+    assert run(days_before(7), django_capture_on_commit_callbacks) == 1  # the next mark
+
+
+def test_two_other_licenses_in_one_state_get_one_reminder(
+    outbox, django_capture_on_commit_callbacks
+):
+    """'Other' licenses may repeat in a state; they share a type and state, so a board
+    key, and one reminder covers both."""
+    RequirementProfile.objects.create(state="CA", license_type="other", hours_required=10)
+    learner = clinician(license_type="other", profession="counseling")
+    learner.licenses.create(license_type="other", profession="psychology", state="CA")
+    learner.licenses.update(renews_on=RENEWS_ON)
+
+    assert run(days_before(30), django_capture_on_commit_callbacks) == 1
+    assert RenewalReminder.objects.count() == 1
 
 
 def test_no_renewal_date_or_no_requirements_means_no_reminder(

@@ -106,8 +106,8 @@ class License(models.Model):
     @property
     def board_key(self) -> dict:
         """The license as its board knows it, by type and state rather than by row: what
-        self-reported credit names, so that it still counts toward a license removed and
-        added again."""
+        self-reported credit and renewal reminders name, so that they still apply to a
+        license removed and added again."""
         return {"license_type": self.license_type, "state": self.state}
 
     def snapshot(self) -> dict:

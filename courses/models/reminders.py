@@ -1,6 +1,7 @@
-"""Renewal reminders sent, one row per license, renewal date and mark (90, 30 or 7
-days before), so that none is ever sent twice."""
+"""Renewal reminders sent, one row per clinician, license type and state, renewal date
+and mark (90, 30 or 7 days before), so that none is ever sent twice."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -14,7 +15,11 @@ class ReminderMark(models.IntegerChoices):
 
 
 class RenewalReminder(models.Model):
-    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="reminders")
+    # The license by its License.board_key, not its row: one removed and added again is
+    # not reminded again.
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    license_type = models.CharField(max_length=20)
+    state = models.CharField(max_length=2, blank=True)
     renews_on = models.DateField(help_text="The end of the renewal period it was about.")
     days_before = models.PositiveSmallIntegerField(choices=ReminderMark.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -22,9 +27,11 @@ class RenewalReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["license", "renews_on", "days_before"], name="renewal_reminder_once"
+                fields=["holder", "license_type", "state", "renews_on", "days_before"],
+                name="renewal_reminder_once",
             )
         ]
 
     def __str__(self):
-        return f"{self.license}: {self.get_days_before_display()} {self.renews_on}"
+        license = License(license_type=self.license_type, state=self.state)
+        return f"{license}: {self.get_days_before_display()} {self.renews_on}"

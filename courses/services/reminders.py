@@ -3,9 +3,10 @@ who still lacks hours gets one email listing what each license is missing.
 
 Run daily by beat (courses.tasks.renewal_reminders_send). A day missed (no beat, a
 worker down) is caught up the next run: a license is due the reminder of the smallest
-mark at or above its days left, if that one was not sent for this renewal date. The
-RenewalReminder rows are written in the same transaction as the email's outbox row,
-and their unique constraint makes a second run, or two at once, send nothing more.
+mark at or above its days left, if that one was not sent for its type, state and
+renewal date (to a license removed and added again, say). The RenewalReminder rows are
+written in the same transaction as the email's outbox row, and their unique constraint
+makes a second run, or two at once, send nothing more.
 """
 
 import datetime
@@ -37,7 +38,9 @@ def _due(progress: list[RenewalProgress], sent: set) -> list[tuple[RenewalProgre
         if p.period is None or not (p.missing or p.gaps):
             continue
         mark = reminder_mark(p.days_left)
-        if mark is not None and (p.license.pk, p.end, mark) not in sent:
+        key = (p.license.license_type, p.license.state, p.end, mark)
+        if mark is not None and key not in sent:
+            sent.add(key)  # two 'other' licenses in one state share it
             due.append((p, mark))
     return due
 
@@ -48,8 +51,8 @@ def renewal_reminder_send(
 ) -> list[RenewalReminder]:
     """One email to the holder listing what each license due a reminder is missing."""
     sent = set(
-        RenewalReminder.objects.filter(license__in=licenses).values_list(
-            "license_id", "renews_on", "days_before"
+        RenewalReminder.objects.filter(holder=holder).values_list(
+            "license_type", "state", "renews_on", "days_before"
         )
     )
     due = _due(renewals_for(holder=holder, on=on, licenses=licenses), sent)
@@ -58,7 +61,9 @@ def renewal_reminder_send(
     try:
         with transaction.atomic():
             reminders = RenewalReminder.objects.bulk_create(
-                RenewalReminder(license=p.license, renews_on=p.end, days_before=mark)
+                RenewalReminder(
+                    holder=holder, **p.license.board_key, renews_on=p.end, days_before=mark
+                )
                 for p, mark in due
             )
     except IntegrityError:
