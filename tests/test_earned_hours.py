@@ -23,6 +23,7 @@ from courses.services.evaluation import (
 from courses.services.grading import AttemptNotAllowed, attempt_start, attempt_submit
 from courses.services.reading import reading_beat
 from tests.factories import (
+    CompletedEnrollmentFactory,
     EnrollmentFactory,
     UserFactory,
     booklet_answers,
@@ -181,8 +182,28 @@ def test_beat_queries(learner_client, reading_course, django_assert_num_queries)
     with django_assert_num_queries(AUTH + 5):
         reached = learner_client.post(beat_url(section))
 
-    assert response.json() == {"credited": 10, "seconds": 10, "needed": 60, "read": False}
+    assert response.json() == {
+        "credited": 10,
+        "seconds": 10,
+        "needed": 60,
+        "read": False,
+        "complete": False,
+    }
     assert reached.json()["read"] is True
+
+
+def test_a_completed_course_tells_the_page_to_stop_beating_in_one_query(
+    learner_client, reading_course, django_assert_num_queries
+):
+    enrollment = CompletedEnrollmentFactory(learner=learner_client.user, course=reading_course)
+    section = reading_course.sections.get(number=1)
+    seconds_ago(enrollment, 10)
+
+    # the section with the learner's enrollment: no UPDATE, the time is the record now
+    with django_assert_num_queries(AUTH + 1):
+        response = learner_client.post(beat_url(section))
+
+    assert response.json()["complete"] is True and response.json()["credited"] == 0
 
 
 def test_without_javascript_a_section_is_declared_read_and_recorded_so(

@@ -35,6 +35,7 @@ class Beat:
     section_seconds: int  # the learner's time on this section so far
     needed_seconds: int  # the time after which the section counts as read
     is_read: bool
+    is_complete: bool = False  # the enrollment is complete: the page stops beating
 
 
 def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Beat | None:
@@ -48,7 +49,8 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
     applies only if the last beat is still the one read, so of two racing beats one
     credits and the other adds nothing; no transaction is needed. Once the section's time
     reaches its share of the reading time, the section is marked read. A completed
-    enrollment credits nothing: its time is the record behind the certificate.
+    enrollment credits nothing, with no UPDATE: its time is the record behind the
+    certificate.
     """
     section = (
         Section.objects.filter(
@@ -57,6 +59,7 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
         .annotate(
             enrollment_id=F("course__enrollments__id"),
             last_beat_at=F("course__enrollments__last_beat_at"),
+            completed_at=F("course__enrollments__completed_at"),
             all_seconds=F("course__enrollments__section_seconds"),
             share=F("course__reading_share"),
             rate=F("course__reading_rate"),
@@ -67,14 +70,19 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
     )
     if section is None:
         return None
+    key = str(section.pk)
+    needed = section_needed_seconds(section, share=section.share, rate=section.rate)
+    if section.completed_at is not None:
+        seconds = (section.all_seconds or {}).get(key, 0)
+        return Beat(0, seconds, needed, section.is_read, is_complete=True)
     now = timezone.now()
     last = section.last_beat_at
     elapsed = 0 if start or last is None else (now - last).total_seconds()
     credit = max(0, min(round(elapsed), settings.READING_BEAT_SECONDS + BEAT_SLACK_SECONDS))
-    key = str(section.pk)
     seconds = dict(section.all_seconds or {})
     seconds[key] = seconds.get(key, 0) + credit
     same_beat = Q(last_beat_at__isnull=True) if last is None else Q(last_beat_at=last)
+    # Still incomplete: an evaluation that completes it meanwhile freezes its time.
     updated = Enrollment.objects.filter(
         same_beat, pk=section.enrollment_id, completed_at__isnull=True
     ).update(
@@ -82,10 +90,9 @@ def reading_beat(*, learner, slug: str, number: int, start: bool = False) -> Bea
         tracked_seconds=F("tracked_seconds") + credit,
         section_seconds=seconds,
     )
-    if not updated:  # another tab's beat came first and took this time, or it is complete
+    if not updated:  # another tab's beat came first and took this time, or it completed
         seconds[key] -= credit
         credit = 0
-    needed = section_needed_seconds(section, share=section.share, rate=section.rate)
     is_read = section.is_read
     if updated and not is_read and seconds[key] >= needed:
         section_mark_read(learner=learner, section=section)

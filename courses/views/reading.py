@@ -26,6 +26,7 @@ def section_beat(request, slug, number):
             "seconds": beat.section_seconds,
             "needed": beat.needed_seconds,
             "read": beat.is_read,
+            "complete": beat.is_complete,
         }
     )
 

@@ -32,6 +32,7 @@
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
+        if (body && body.complete) stopped = true; // credit earned: the time is on record
         if (body && body.read && statusEl && !statusEl.textContent.trim()) {
           statusEl.textContent = "You have read this section.";
         }
