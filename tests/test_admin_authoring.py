@@ -17,6 +17,7 @@ from courses.models import (
     Question,
     QuestionKind,
     Section,
+    SectionRead,
 )
 from tests.factories import (
     ApprovalFactory,
@@ -27,6 +28,7 @@ from tests.factories import (
     QuestionFactory,
     ReferenceFactory,
     SectionFactory,
+    UserFactory,
     make_publishable,
 )
 from tests.helpers import STAFF, page_data
@@ -590,6 +592,24 @@ def test_deleting_section_or_course_with_graded_answers_shows_protected_page(adm
             response.content.decode()
         )
     assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_a_section_someone_has_read_cannot_be_deleted_from_the_course_page(admin_client):
+    course = CourseFactory()
+    SectionFactory(course=course, number=1, title="Kept")
+    read = SectionFactory(course=course, number=2, title="Read by a learner")
+    SectionRead.objects.create(learner=UserFactory(), section=read)
+    data = page_data(admin_client.get(change_url(course)))
+    row = next(i for i in range(2) if data[f"sections-{i}-id"] == str(read.pk))
+    data[f"sections-{row}-DELETE"] = "on"
+
+    response = admin_client.post(change_url(course), data)
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert SectionRead.objects.filter(section=read).count() == 1
 
 
 def test_deleting_an_answered_question_from_the_section_page_is_refused(admin_client):

@@ -111,7 +111,8 @@ class SectionRead(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sections_read"
     )
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="reads")
+    # PROTECT: a read is evidence behind credit, so a section someone read stays.
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="reads")
     read_at = models.DateTimeField(auto_now_add=True)
     # Marked by the no-JavaScript "I have read this section" button rather than by
     # measured time; kept so the evidence says so.
