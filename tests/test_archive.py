@@ -298,11 +298,12 @@ FORMAT_MODELS = [
     (models.ApprovalCoverage, archive.COVERAGE, {"id", "approval"}),
     (models.CourseCredit, archive.CREDIT, {"id", "course"}),
     (models.EvaluationItem, archive.EVALUATION_ITEM, {"id", "course", "position"}),
-    # body_html and word_count follow the body; the audio is a member of its own.
+    # body_html and word_count follow the body; the audio is a member of its own; an
+    # imported section is added when it is imported.
     (
         models.Section,
         archive.SECTION,
-        {"id", "course", "body_html", "word_count", "audio", "audio_duration"},
+        {"id", "course", "body_html", "word_count", "audio", "audio_duration", "added_at"},
     ),
     (models.Reference, archive.REFERENCE, {"id", "section", "position"}),
     (models.Question, archive.QUESTION, {"id", "section"}),

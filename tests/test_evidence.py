@@ -20,6 +20,7 @@ from tests.factories import (
     CompletedEnrollmentFactory,
     EnrollmentFactory,
     LicenseFactory,
+    SectionFactory,
     UserFactory,
     booklet_answers,
     booklet_course,
@@ -114,6 +115,16 @@ def test_reading_after_the_certificate_leaves_its_evidence_as_it_stood(staff_cli
     assert "Sections read (2 of 3)" in page
     assert "41 minutes on the course" in pdf and "Sections read (2 of 3)" in pdf
     assert re.search(r"Section 1: [^|]*?Time measured\s12\.5", pdf)
+
+
+def test_a_section_added_after_the_certificate_is_not_in_its_evidence(staff_client, certified):
+    SectionFactory(course=certified.enrollment.course, number=4, title="Addendum")
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+    pdf = pdf_text(staff_client.get(reverse("courses:evidence_pdf", args=[certified.code])))
+
+    assert "Sections read (2 of 3)" in page and "Sections read (2 of 3)" in pdf
+    assert "Addendum" not in page and "Addendum" not in pdf
 
 
 def test_the_evidence_shows_the_time_tracked_when_the_course_was_completed(staff_client, certified):

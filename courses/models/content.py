@@ -396,6 +396,9 @@ class Section(models.Model):
         help_text="Treat the section's questions as a pool and ask this many in each "
         "attempt; retakes draw others where the pool allows. Blank asks them all.",
     )
+    # The evidence behind a certificate lists the sections the course had on completion;
+    # empty for sections added before this was recorded.
+    added_at = models.DateTimeField(auto_now_add=True, null=True)
 
     _stored_audio = None  # the file name as loaded; see from_db()
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from django.conf import settings
+from django.db.models import Q
 
 from courses.models import (
     Attempt,
@@ -257,9 +258,11 @@ def certificate_evidence(*, code: str) -> Evidence | None:
             seconds=seconds.get(str(section.pk), 0),
             self_declared=section.pk in reads and reads[section.pk].self_declared,
         )
-        for section in enrollment.course.sections.only("course_id", "number", "title").order_by(
-            "number"
+        for section in enrollment.course.sections.filter(
+            Q(added_at__isnull=True) | Q(added_at__lte=enrollment.completed_at)
         )
+        .only("course_id", "number", "title")
+        .order_by("number")
     ]
     attempt_fields = [f.name for f in fields(AttemptEvidence)]
     attempts = [
