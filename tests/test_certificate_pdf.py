@@ -1,6 +1,7 @@
 """The certificate PDF: what it states, its QR code, fonts, images, and who may download it."""
 
 import io
+import itertools
 import re
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from courses.forms.certificates import ProviderSettingsForm
 from courses.models import ProviderSettings
 from courses.pdf import certificate as certificate_pdf_module
 from courses.pdf.certificate import (
+    FOOTER_TOP,
     certificate_pdf_cached,
     certificate_pdf_render,
     certificate_qr_payload,
@@ -204,6 +206,47 @@ def test_pdf_prints_long_licenses_in_full_inside_the_margins():
         "Licensed Marriage and Family Therapist (LMFT) · License No. lmft-0001234567 · "
         "Massachusetts" in text
     )
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+
+
+@pytest.mark.parametrize("layout", [1, 2])
+def test_pdf_wraps_a_long_name_and_provider_inside_their_space(layout):
+    # 179 characters that the profile accepts (the field allows 200), a 199-character title.
+    name = (
+        "María de los Ángeles Fernández-Castellanos y Rodríguez-Villaseñor de la Concepción "
+        "Montenegro-Santisteban, PhD, LCSW, LMFT, LPCC, Board Certified Diplomate in Clinical "
+        "Social Work"
+    )
+    title = ("Trauma-Informed Supervision in Clinical Practice " * 4).strip()
+    provider = (
+        "Institute for Interdisciplinary Behavioral Health Education of the Pacific Northwest"
+    )
+    certificate = _certificate(title=title)
+    certificate.layout = layout
+    certificate.learner_name, certificate.provider_name = name, provider
+
+    data = certificate_pdf_render(certificate)
+
+    runs = text_runs(data)
+    assert [
+        text for text, left, right, _ in runs if left < 54 - 0.5 or right > 792 - 54 + 0.5
+    ] == []
+    text = _text(data)
+    for stated in [name, title, provider.upper()]:
+        assert stated in text
+    # The provider's name at the top stays clear of the logo and the reissue mark.
+    heading = [(left, right) for text, left, right, _ in runs if text in provider.upper()]
+    assert heading
+    assert all(left >= 396 - 210 and right <= 396 + 210 for left, right in heading)
+    # The name's lines one under another in type that still reads as a name, and the
+    # line after them moved down clear of the last.
+    lines = [i for i, (text, *_) in enumerate(runs) if len(text) > 3 and text in name]
+    baselines = [runs[i][3] for i in [*lines, lines[-1] + 1]]
+    assert len(lines) > 1
+    assert all(above - below >= 14 for above, below in itertools.pairwise(baselines))
+    # The approvals still end above the signature and the verification code.
+    footer = next(i for i, (text, *_) in enumerate(runs) if text == "Jordan Ellis, PsyD")
+    assert min(y for *_, y in runs[:footer]) > FOOTER_TOP
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
 
 

@@ -23,7 +23,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
@@ -81,13 +81,23 @@ def _date(value) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def _centred(canvas, text, y, font, size, color=colors.black, max_width=TEXT_WIDTH):
-    # Long names and titles shrink to fit the line rather than run off the page.
-    while size > 8 and stringWidth(text, font, size) > max_width:
-        size -= 0.5
-    canvas.setFont(font, size)
+def _centred(canvas, text, y, font, size, color=colors.black, max_width=TEXT_WIDTH) -> float:
+    """Draw `text` centred from the baseline `y`; return its last line's baseline.
+
+    A long line shrinks to fit, down to 8 pt, as issued certificates print it; one longer
+    still wraps in type of at most 14 pt, so a long name stays legible and inside the page."""
+    lines, fitted = [text], size
+    while fitted > 8 and stringWidth(text, font, fitted) > max_width:
+        fitted -= 0.5
+    if stringWidth(text, font, fitted) > max_width:
+        fitted = min(size, 14)
+        lines = simpleSplit(text, font, fitted, max_width)
+    canvas.setFont(font, fitted)
     canvas.setFillColor(color)
-    canvas.drawCentredString(PAGE_WIDTH / 2, y, text)
+    leading = fitted * 1.2
+    for i, line in enumerate(lines):
+        canvas.drawCentredString(PAGE_WIDTH / 2, y - i * leading, line)
+    return y - (len(lines) - 1) * leading
 
 
 def _paragraph(canvas, markup, style, x, top, width) -> float:
@@ -269,7 +279,7 @@ def _draw_layout_1(canvas, certificate):
     certificates issued with it render these bytes for good."""
     y = _draw_heading(canvas, certificate, PAGE_HEIGHT - 74, sizes=(30, 11, 26), drops=(40, 32, 34))
     y -= 20
-    _centred(canvas, "".join(certificate.licenses_stated), y, SANS, 11, GREY)  # one at most
+    y = _centred(canvas, "".join(certificate.licenses_stated), y, SANS, 11, GREY)  # one at most
     y -= 24
     _centred(canvas, "has completed the continuing education course", y, SANS, 11, GREY)
     y = _draw_course_title(canvas, certificate, y - 8, title=(16, 19), authors=(9.5, 12), gap=4)
@@ -290,16 +300,15 @@ def _draw_layout_1(canvas, certificate):
 def _draw_heading(canvas, certificate, y, *, sizes, drops) -> float:
     """The provider, "Certificate of Completion", "This certifies that" and the learner's
     name, one under another: `sizes` the type of the last three, `drops` the space down to
-    each of them. Returns the name's baseline."""
+    each of them. Returns the baseline of the name's last line."""
     title, certifies, name = sizes
-    _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
+    y = _centred(canvas, certificate.provider_name.upper(), y, SANS_BOLD, 12, NAVY, 420)
     y -= drops[0]
     _centred(canvas, "Certificate of Completion", y, SANS_BOLD, title, NAVY)
     y -= drops[1]
     _centred(canvas, "This certifies that", y, SANS, certifies, GREY)
     y -= drops[2]
-    _centred(canvas, certificate.learner_name, y, SANS_BOLD, name)
-    return y
+    return _centred(canvas, certificate.learner_name, y, SANS_BOLD, name)
 
 
 def _draw_course_title(canvas, certificate, top, *, title, authors, gap) -> float:
@@ -389,7 +398,7 @@ def _draw_layout_2(canvas, certificate):
             lines.append([phrase])
     for line in lines:
         y -= 15
-        _centred(canvas, LICENSE_GAP.join(line), y, SANS, 10, GREY)
+        y = _centred(canvas, LICENSE_GAP.join(line), y, SANS, 10, GREY)
     y -= 21
     _centred(canvas, "has completed the continuing education course", y, SANS, 10.5, GREY)
     y = _draw_course_title(canvas, certificate, y - 6, title=(15, 18), authors=(9, 11), gap=3)
@@ -408,7 +417,7 @@ def _draw_layout_2(canvas, certificate):
     )
     if credits := certificate.credits_display:
         y -= 17
-        _centred(canvas, f"Credit types: {credits}", y, SANS, 9, colors.black)
+        y = _centred(canvas, f"Credit types: {credits}", y, SANS, 9, colors.black)
     _draw_rule(canvas, y - 9)
 
     _draw_approvals_2(canvas, certificate, y - 15, FOOTER_TOP)
