@@ -4,8 +4,11 @@ a proxy must not serve one learner's certificate or transcript to another."""
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import QuestionFactory, SectionFactory
+from courses.models import License
+from courses.services.renewals import self_reported_credit_create
+from tests.factories import CreditTypeFactory, QuestionFactory, SectionFactory
 from tests.report_data import certificate_on, graded_attempt
 
 
@@ -29,10 +32,32 @@ def certificate(learner):
         "/my-ce/transcript.pdf",
         "/my-ce/transcript.csv",
         "/attempts/{attempt}/",
+        "/certificates/{code}/reissue/",
+        "/accounts/profile/",
+        "/accounts/licenses/{license}/",
+        "/my-ce/self-reported/{credit}/certificate/",
     ],
 )
 def test_personal_documents_are_private_and_not_stored(learner_client, certificate, url):
-    response = learner_client.get(url.format(code=certificate.code, attempt=certificate.attempt.pk))
+    license = License.objects.filter(holder=learner_client.user).first()
+    credit = self_reported_credit_create(
+        holder=learner_client.user,
+        licenses=[license],
+        title="Elsewhere",
+        provider_name="Other CE Co.",
+        completed_on=datetime.date(2026, 3, 2),
+        hours=1,
+        credit_type=CreditTypeFactory(),
+        certificate_file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    response = learner_client.get(
+        url.format(
+            code=certificate.code,
+            attempt=certificate.attempt.pk,
+            license=license.pk,
+            credit=credit.pk,
+        )
+    )
 
     assert response.status_code == 200
     assert {"private", "no-store"} <= directives(response)

@@ -7,6 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from courses.forms.accounts import LicenseForm, ProfileForm
@@ -15,6 +16,7 @@ from courses.services.licenses import license_create, license_delete, license_up
 
 
 @login_required
+@cache_control(private=True, no_store=True)
 def profile(request):
     # A fresh copy, so a refused edit does not show in the page header.
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
@@ -28,6 +30,7 @@ def profile(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
 def license_add(request):
     form = LicenseForm(request.POST or None, holder=request.user)
     save = partial(license_create, holder=request.user)
@@ -36,6 +39,7 @@ def license_add(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
 def license_edit(request, pk):
     license = get_object_or_404(License, pk=pk, holder=request.user)
     form = LicenseForm(request.POST or None, instance=License.objects.get(pk=license.pk))
@@ -59,6 +63,7 @@ def _license_form(request, form, *, license, save, done):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
 def license_remove(request, pk):
     license = get_object_or_404(License, pk=pk, holder=request.user)
     if request.method == "POST":

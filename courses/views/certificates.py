@@ -112,6 +112,7 @@ def staff_certificate_pdf(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
 def reissue_request(request, code):
     certificate = certificate_for_owner(code=code, user=request.user)
     if certificate is None:

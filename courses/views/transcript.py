@@ -136,6 +136,7 @@ def self_reported_add(request):
 
 @login_required
 @require_GET
+@cache_control(private=True, no_store=True)
 def self_reported_certificate(request, pk):
     credit = get_object_or_404(SelfReportedCredit, pk=pk, holder=request.user)
     return FileResponse(
