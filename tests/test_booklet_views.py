@@ -249,6 +249,7 @@ def test_results_plainly_explain_running_out_of_attempts(learner_client):
     )
 
     assert "No attempts left" in html
+    assert "try again" not in html
     assert "you cannot earn a certificate or CE credit for this course" in html
     assert reverse("accessibility") in html
     assert reverse("courses:retake", kwargs={"slug": course.slug}) not in html

@@ -165,6 +165,14 @@ def test_transcript_needs_a_login(client, path):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
+def test_pdf_total_of_one_course_and_one_hour_is_in_the_singular(learner_client):
+    certificate_on(D(2024, 3, 5), learner=learner_client.user, course=CourseFactory(ce_hours=1))
+
+    text = _pdf_text(learner_client.get("/my-ce/transcript.pdf").content)
+
+    assert "Total: 1 CE hour (1 course)" in text
+
+
 def test_csv_contents_are_exact_and_formula_safe(learner_client):
     learner = learner_client.user
     plain = certificate_on(

@@ -3,6 +3,7 @@
 import io
 from xml.sax.saxutils import escape  # nosec B406  # only escapes text for ReportLab
 
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from reportlab.lib import colors
@@ -66,6 +67,11 @@ def _facts(transcript: Transcript, issued) -> list[tuple[str, str]]:
         lines = [line for value in values for line in simpleSplit(value, SANS, 9, VALUE_WIDTH)]
         facts += [(label if i == 0 else "", line) for i, line in enumerate(lines)]
     return facts
+
+
+def _total_text(hours, courses: int) -> str:
+    """'1 CE hour (1 course)', '4.5 CE hours (2 courses)'."""
+    return f"{hours_text(hours)} CE hour{pluralize(hours)} ({courses} course{pluralize(courses)})"
 
 
 class _NumberedCanvas(canvas.Canvas):
@@ -167,7 +173,7 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
             story.append(PageBreak())
     if not pages:
         story.append(Paragraph("No completed courses in this period.", _cell))
-    hours = f"{hours_text(transcript.period_hours)} CE hours ({transcript.period_courses} courses)"
+    hours = _total_text(transcript.period_hours, transcript.period_courses)
     story += [
         Spacer(1, 0.2 * inch),
         Paragraph(
@@ -178,8 +184,7 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
     if transcript.has_period:
         story.append(
             Paragraph(
-                f"All-time total: {hours_text(transcript.total_hours)} CE hours "
-                f"({transcript.total_courses} courses)",
+                f"All-time total: {_total_text(transcript.total_hours, transcript.total_courses)}",
                 _cell,
             )
         )
