@@ -25,6 +25,7 @@ from tests.factories import (
     CourseFactory,
     CreditTypeFactory,
     EnrollmentFactory,
+    EvaluationItemFactory,
     QuestionFactory,
     ReferenceFactory,
     SectionFactory,
@@ -32,6 +33,7 @@ from tests.factories import (
     make_publishable,
 )
 from tests.helpers import STAFF, page_data
+from tests.report_data import evaluation
 
 DATA = Path(__file__).parent / "data"
 
@@ -610,6 +612,23 @@ def test_a_section_someone_has_read_cannot_be_deleted_from_the_course_page(admin
         response.content.decode()
     )
     assert SectionRead.objects.filter(section=read).count() == 1
+
+
+def test_a_rated_evaluation_statement_cannot_be_reworded(admin_client):
+    item = EvaluationItemFactory(
+        text="The learning objectives were met.", course__is_published=False
+    )
+    evaluation(EnrollmentFactory(course=item.course), ratings={item: 3})
+    data = page_data(admin_client.get(change_url(item.course)))
+    assert data["evaluation_items-0-id"] == str(item.pk)
+    data["evaluation_items-0-text"] = "The course was too long."
+
+    response = admin_client.post(change_url(item.course), data)
+
+    assert response.status_code == 200
+    assert "Learners have rated this statement" in response.content.decode()
+    item.refresh_from_db()
+    assert item.text == "The learning objectives were met."
 
 
 def test_deleting_an_answered_question_from_the_section_page_is_refused(admin_client):

@@ -668,6 +668,21 @@ class EvaluationItem(models.Model):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        # Reports average ratings by statement: reworded, old ratings would read as answers
+        # to the new wording.
+        if (
+            self.pk
+            and self.ratings.exists()
+            and not EvaluationItem.objects.filter(pk=self.pk, text=self.text).exists()
+        ):
+            raise ValidationError(
+                {
+                    "text": "Learners have rated this statement, so its wording stays; add "
+                    "a new statement instead."
+                }
+            )
+
 
 # What courses.content_cache caches, as model -> (the lookup from Course to its rows,
 # the field naming the row's parent).
