@@ -1,5 +1,6 @@
 """Authoring a course through the Django admin, as a superuser with the test client."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ from tests.factories import (
     make_publishable,
 )
 from tests.helpers import STAFF, page_data
-from tests.report_data import evaluation
+from tests.report_data import certificate_on, evaluation
 
 DATA = Path(__file__).parent / "data"
 
@@ -612,6 +613,24 @@ def test_a_section_someone_has_read_cannot_be_deleted_from_the_course_page(admin
         response.content.decode()
     )
     assert SectionRead.objects.filter(section=read).count() == 1
+
+
+def test_an_approval_certificates_were_earned_under_stays_on_the_course(admin_client):
+    certificate = certificate_on(datetime.date(2026, 3, 2), course__is_published=False)
+    course = certificate.enrollment.course
+    approval = ApprovalFactory(starts_on=datetime.date(2026, 1, 1))
+    course.approvals.add(approval)
+    data = page_data(admin_client.get(change_url(course)))
+    assert data["course_approvals-0-approval"] == str(approval.pk)
+    data["course_approvals-0-DELETE"] = "on"
+
+    response = admin_client.post(change_url(course), data)
+
+    assert response.status_code == 200
+    assert f"Certificates of this course were earned under {approval}" in (
+        response.content.decode()
+    )
+    assert list(course.approvals.all()) == [approval]
 
 
 def test_a_rated_evaluation_statement_cannot_be_reworded(admin_client):

@@ -158,10 +158,26 @@ class SectionFormSet(RenumberFormSet):
             raise ValidationError("A published course needs a section; unpublish it first.")
 
 
+class CourseApprovalFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            if form in self.deleted_forms or "approval" in form.changed_data:
+                link = CourseApproval(course=self.instance, approval_id=form.initial["approval"])
+                if link.backs_issued_credit():
+                    raise ValidationError(
+                        f"Certificates of this course were earned under {link.approval}, and "
+                        "clinicians' renewal records count them through it. Keep it on the "
+                        "course; to stop offering the course under it, end its approval "
+                        "period on the approval's page."
+                    )
+
+
 class CourseApprovalInline(admin.TabularInline):
     """The approvals the course is offered under; approvals are written on their own page."""
 
     model = CourseApproval
+    formset = CourseApprovalFormSet
     fields = ["approval"]
     extra = 1
     verbose_name = "approval the course is offered under"

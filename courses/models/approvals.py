@@ -262,6 +262,14 @@ class CourseApproval(models.Model):
     def __str__(self):
         return str(self.approval)
 
+    def backs_issued_credit(self) -> bool:
+        """Whether certificates of the course were earned while the approval was current:
+        renewal progress and license transcripts count them through this link."""
+        earned = {"certificates__completed_on__gte": self.approval.starts_on}
+        if self.approval.ends_on:
+            earned["certificates__completed_on__lte"] = self.approval.ends_on
+        return self.course.enrollments.filter(**earned).exists()
+
     def clean(self):
         if self.approval_id is None or self.approval.scope != ApprovalScope.COURSE:
             return
