@@ -195,6 +195,7 @@ def test_roster_bad_filters_give_a_clear_message(staff_client, roster):
 
     assert response.status_code == 400
     assert "The end date must be on or after the start date." in response.content.decode()
+    assert '<th scope="row"' not in response.content.decode()  # not the whole roster
     assert csv_response.status_code == 400
     assert "Select a valid choice" in csv_response.content.decode()
 
