@@ -4,6 +4,8 @@ import re
 import time
 
 from django.core.files import File
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from courses.services.enrollment import enrollment_create
@@ -71,3 +73,13 @@ def complete_course(client, course):
     elapsed = time.perf_counter() - started
     assert response.status_code == 302, response.content[:500]
     return learner, elapsed
+
+
+def migrate(targets=None):
+    """Migrate the test database to `targets` (None: the latest); returns the apps as of
+    then, for the migration tests (which run with transaction=True)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

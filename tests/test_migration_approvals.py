@@ -6,13 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.utils import timezone
 
 from courses.models import Approval, Certificate, CourseCredit
 from courses.pdf.certificate import certificate_pdf_render
+from tests.helpers import migrate
 
 BEFORE = [("courses", "0008_earned_hours")]
 AFTER = [("courses", "0009_approvals")]
@@ -55,13 +54,6 @@ OLD_CERTIFICATE = {
     "administrator_title": "CE Administrator",
 }
 ISSUED_AT = dt.datetime(2025, 3, 14, 15, 9, 26, tzinfo=dt.UTC)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -158,7 +150,7 @@ def test_approvals_migrate_with_nothing_lost_and_certificates_keep_their_bytes()
         with override_settings(**SITE):
             assert certificate_pdf_render(issued) == OLD_PDF.read_bytes()
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate()
 
 
 def test_layout_1_still_draws_the_old_bytes():

@@ -1,19 +1,12 @@
 """Migration 0002 moves each graded attempt's per-answer snapshots into its booklet record."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.helpers import migrate
 
 BEFORE = [("courses", "0001_initial")]
 AFTER = [("courses", "0002_booklet_record")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -86,4 +79,4 @@ def test_graded_answers_become_the_attempts_booklet_record():
         ] == [(first.pk, [4])]
         assert Migrated.objects.get(pk=draft.pk).booklet_record is None
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate()

@@ -5,21 +5,14 @@ to the licenses held then."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.helpers import migrate
 
 BEFORE = [("courses", "0011_renewal_reminders")]
 AFTER = [("courses", "0012_self_reported_credit_and_reminders_by_license_type_and_state")]
 RENEWS_ON = datetime.date(2027, 6, 30)
 LMFT_CA = {"license_type": "lmft", "state": "CA"}
 LCSW_TX = {"license_type": "lcsw", "state": "TX"}
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +43,7 @@ def test_credit_and_reminders_keep_their_licenses_by_type_and_state():
     try:
         _check(new, holder.pk, credit.pk, lmft.pk)
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate()
 
 
 def _check(new, holder_id, credit_id, lmft_id):

@@ -2,18 +2,11 @@
 value kept, and back again."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.helpers import migrate
 
 BEFORE = [("courses", "0009_approvals")]
 AFTER = [("courses", "0010_licenses")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,7 +32,7 @@ def test_each_accounts_license_becomes_a_license_row_with_nothing_lost():
     try:
         _check(new)
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate()
 
 
 def _check(new):
