@@ -185,6 +185,11 @@ def test_pdf_stays_one_page_with_long_content():
     assert certificate.code in _text(data)
 
 
+def outside_the_margins(runs) -> list[str]:
+    """The drawn strings that reach into the certificate's 54 pt margins (landscape)."""
+    return [text for text, left, right, _ in runs if left < 54 - 0.5 or right > 792 - 54 + 0.5]
+
+
 def test_pdf_prints_long_licenses_in_full_inside_the_margins():
     learner = UserFactory(license=None)
     for kind, state in [("lpcc", "DC"), ("lmft", "MA"), ("lcsw", "TX"), ("psychologist", "NY")]:
@@ -194,9 +199,7 @@ def test_pdf_prints_long_licenses_in_full_inside_the_margins():
     data = certificate_pdf_render(certificate)
 
     runs = text_runs(data)
-    assert [
-        text for text, left, right, _ in runs if left < 54 - 0.5 or right > 792 - 54 + 0.5
-    ] == []
+    assert outside_the_margins(runs) == []
     text = _text(data)
     assert (
         "Licensed Professional Clinical Counselor (LPCC) · License No. lpcc-0001234567 · "
@@ -228,9 +231,7 @@ def test_pdf_wraps_a_long_name_and_provider_inside_their_space(layout):
     data = certificate_pdf_render(certificate)
 
     runs = text_runs(data)
-    assert [
-        text for text, left, right, _ in runs if left < 54 - 0.5 or right > 792 - 54 + 0.5
-    ] == []
+    assert outside_the_margins(runs) == []
     text = _text(data)
     for stated in [name, title, provider.upper()]:
         assert stated in text
