@@ -42,6 +42,7 @@ from tests.factories import (
     make_publishable,
 )
 from tests.helpers import text_of
+from tests.report_data import certificate_on
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +254,45 @@ def test_an_approval_shared_by_two_courses_cannot_become_a_course_approval(admin
     )
     approval.refresh_from_db()
     assert approval.scope == ApprovalScope.PROVIDER
+
+
+def _earned_under(approval, completed_on):
+    """A certificate of a course offered under `approval`, completed on `completed_on`."""
+    course = CourseFactory()
+    CourseApproval.objects.create(course=course, approval=approval)
+    certificate_on(completed_on, course=course)
+
+
+def test_an_approvals_period_keeps_the_days_certificates_were_earned_under_it(admin_client):
+    approval = ApprovalFactory(starts_on=date(2024, 1, 1), ends_on=date(2026, 12, 31))
+    _earned_under(approval, date(2024, 6, 3))
+    url = reverse("admin:courses_approval_change", args=[approval.pk])
+    data = admin_form(admin_client.get(url))
+    data["starts_on"] = "2025-01-01"
+
+    refused = admin_client.post(url, data)
+    data["starts_on"], data["ends_on"] = "2024-06-03", "2028-12-31"  # still includes it
+    accepted = admin_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Certificates were earned under this approval from June 3, 2024" in text_of(refused)
+    assert accepted.status_code == 302
+    approval.refresh_from_db()
+    assert (approval.starts_on, approval.ends_on) == (date(2024, 6, 3), date(2028, 12, 31))
+
+
+def test_whom_an_approval_covers_is_kept_once_certificates_were_earned_under_it(admin_client):
+    approval = ApprovalFactory()
+    _earned_under(approval, date(2024, 6, 3))
+    url = reverse("admin:courses_approval_change", args=[approval.pk])
+    data = admin_form(admin_client.get(url))
+    data["coverage-0-DELETE"] = "on"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Certificates were earned under this approval" in text_of(response)
+    assert approval.coverage.count() == 1
 
 
 # Credit split ----------------------------------------------------------------------

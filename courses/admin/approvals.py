@@ -4,9 +4,12 @@ into."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from courses.admin.history import AuditTrailAdmin
 from courses.models import Approval, ApprovalCoverage, CreditType
+from courses.models.approvals import earned_text
 
 
 class ApprovalForm(forms.ModelForm):
@@ -20,8 +23,20 @@ class ApprovalForm(forms.ModelForm):
         self.fields["ends_on"].required = True
 
 
+class CoverageFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        taken_off = [f for f in self.initial_forms if f in self.deleted_forms or f.has_changed()]
+        if taken_off and (earned := self.instance.earned_days()):
+            raise ValidationError(
+                f"{earned_text(earned)}, and clinicians' renewal records count them for the "
+                "licensees it covers: add to whom it covers, but take nobody off."
+            )
+
+
 class CoverageInline(admin.TabularInline):
     model = ApprovalCoverage
+    formset = CoverageFormSet
     fields = ["profession", "state"]
     extra = 1
     verbose_name = "licensees covered"

@@ -3,10 +3,11 @@ course) for a period, for the licensees of some professions in some states, and 
 the statement the certificate must carry word for word."""
 
 import string
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils.text import get_text_list
 from simple_history.models import HistoricalRecords
 
@@ -57,6 +58,13 @@ PLACEHOLDERS = {
 
 def date_text(value) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+def earned_text(earned: tuple[date, date]) -> str:
+    first, last = earned
+    return f"Certificates were earned under this approval from {date_text(first)} to " + (
+        date_text(last)
+    )
 
 
 def validate_statement_template(template: str) -> None:
@@ -162,8 +170,29 @@ class Approval(models.Model):
     def is_current(self, on) -> bool:
         return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
 
+    def earned_days(self) -> tuple[date, date] | None:
+        """The first and last days certificates of its courses were earned within its
+        period (as stored): renewal progress counts them through it. None when none were."""
+        stored = Approval.objects.get(pk=self.pk)
+        completed = "enrollments__certificates__completed_on"
+        period = Q(**{f"{completed}__gte": stored.starts_on})
+        if stored.ends_on:
+            period &= Q(**{f"{completed}__lte": stored.ends_on})
+        days = Course.objects.filter(period, course_approvals__approval=self).aggregate(
+            first=Min(completed, filter=period), last=Max(completed, filter=period)
+        )
+        return None if days["first"] is None else (days["first"], days["last"])
+
     def clean(self):
         errors = {}
+        earned = self.earned_days() if self.pk else None
+        if earned and not (
+            self.starts_on and self.is_current(earned[0]) and self.is_current(earned[1])
+        ):
+            errors["__all__"] = (
+                f"{earned_text(earned)}, and clinicians' renewal records count them through "
+                "it: its period must still include those days."
+            )
         try:
             validate_statement_template(self.statement_template)
         except ValidationError as error:
