@@ -8,7 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import License
 from courses.services.renewals import self_reported_credit_create
-from tests.factories import CreditTypeFactory, QuestionFactory, SectionFactory
+from tests.factories import (
+    CreditTypeFactory,
+    EnrollmentFactory,
+    QuestionFactory,
+    SectionFactory,
+    booklet_course,
+)
 from tests.report_data import certificate_on, graded_attempt
 
 
@@ -32,6 +38,7 @@ def certificate(learner):
         "/my-ce/transcript.pdf",
         "/my-ce/transcript.csv",
         "/attempts/{attempt}/",
+        "/courses/{slug}/booklet/",
         "/certificates/{code}/reissue/",
         "/accounts/profile/",
         "/accounts/licenses/{license}/",
@@ -54,6 +61,9 @@ def test_personal_documents_are_private_and_not_stored(learner_client, certifica
         url.format(
             code=certificate.code,
             attempt=certificate.attempt.pk,
+            slug=EnrollmentFactory(
+                learner=learner_client.user, course=booklet_course(1)
+            ).course.slug,
             license=license.pk,
             credit=credit.pk,
         )

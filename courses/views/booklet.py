@@ -98,6 +98,7 @@ def enrol(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
 def booklet(request, slug):
     if request.method == "POST":
         return _booklet_post(request, slug)
