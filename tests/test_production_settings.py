@@ -522,7 +522,8 @@ def fetch(url, headers=None):
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        with error:  # an unread reply left open would hold a worker at shutdown
+            return error.code, dict(error.headers)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -544,6 +545,9 @@ def test_gunicorn_serves_the_app_with_one_json_line_per_request(tmp_path):
             "MEDIA_ROOT": str(tmp_path / "media"),
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": "2",
+            # Shutdown waits at most this long for a worker, well inside communicate()'s
+            # 30 s: at gunicorn's default of 30 s the two race.
+            "GUNICORN_GRACEFUL_TIMEOUT": "5",
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -564,6 +568,7 @@ def test_gunicorn_serves_the_app_with_one_json_line_per_request(tmp_path):
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:
             opener.open(f"{base}/accessibility/", timeout=5)
+        redirect.value.close()
     finally:
         server.send_signal(signal.SIGTERM)
         stdout, stderr = server.communicate(timeout=30)
