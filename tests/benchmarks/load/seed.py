@@ -412,6 +412,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                         2025,
                         words,
                         None,
+                        None,
                     )
                 )
         _copy(
@@ -429,6 +430,7 @@ def seed(size: Size, *, submitters: int = 0, pool: int = 1000, quiet: bool = Fal
                 "reviewed_year",
                 "word_count",
                 "questions_per_attempt",
+                "added_at",
             ],
             section_lines,
             counts,
