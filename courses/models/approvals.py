@@ -105,6 +105,11 @@ class ApprovalQuerySet(models.QuerySet):
         """Approvals whose period includes the day `on` (both ends inclusive)."""
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
+    def citable(self, on):
+        """Current approvals that cover some profession: those a certificate earned on `on`
+        can cite, and a published course needs one of."""
+        return self.current(on).filter(coverage__isnull=False)
+
 
 class Approval(models.Model):
     """An approving body's approval of the provider, or of one course, for a period."""

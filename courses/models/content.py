@@ -301,7 +301,7 @@ class Course(models.Model):
     def is_approved(self, on) -> bool:
         """Whether an approval current on `on` covers some profession; certificates cite
         no other."""
-        return self.approvals.current(on).filter(coverage__isnull=False).exists()
+        return self.approvals.citable(on).exists()
 
     def publish_problems(self, *, on=None):
         """Why this course cannot be published yet, as sentences; empty when it can."""

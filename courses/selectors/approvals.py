@@ -99,6 +99,7 @@ def approvals_lapsing(*, on: date, days: int = 90):
 def courses_unapproved(*, on: date):
     """Published courses that no approval current on `on` covers (as publishing asks):
     still open for enrolment, but their certificates cite no approval."""
-    covering = Approval.objects.current(on).filter(coverage__isnull=False)
-    links = CourseApproval.objects.filter(course=OuterRef("pk"), approval__in=covering)
+    links = CourseApproval.objects.filter(
+        course=OuterRef("pk"), approval__in=Approval.objects.citable(on)
+    )
     return Course.objects.published().exclude(Exists(links)).order_by("title")
