@@ -27,7 +27,7 @@ class CoverageFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         taken_off = [f for f in self.initial_forms if f in self.deleted_forms or f.has_changed()]
-        if taken_off and (earned := self.instance.earned_days()):
+        if taken_off and (earned := Approval.objects.get(pk=self.instance.pk).earned_days()):
             raise ValidationError(
                 f"{earned_text(earned)}, and clinicians' renewal records count them for the "
                 "licensees it covers: add to whom it covers, but take nobody off."

@@ -22,6 +22,7 @@ from courses.admin.fields import RecordIdsAdminMixin
 from courses.admin.history import AuditTrailAdmin
 from courses.audio import ACCEPT_ATTR
 from courses.models import (
+    Approval,
     Author,
     Choice,
     Course,
@@ -163,10 +164,10 @@ class CourseApprovalFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.initial_forms:
             if form in self.deleted_forms or "approval" in form.changed_data:
-                link = CourseApproval(course=self.instance, approval_id=form.initial["approval"])
-                if link.backs_issued_credit():
+                approval = Approval.objects.get(pk=form.initial["approval"])
+                if approval.earned_days(course=self.instance):
                     raise ValidationError(
-                        f"Certificates of this course were earned under {link.approval}, and "
+                        f"Certificates of this course were earned under {approval}, and "
                         "clinicians' renewal records count them through it. Keep it on the "
                         "course; to stop offering the course under it, end its approval "
                         "period on the approval's page."

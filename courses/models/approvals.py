@@ -61,10 +61,8 @@ def date_text(value) -> str:
 
 
 def earned_text(earned: tuple[date, date]) -> str:
-    first, last = earned
-    return f"Certificates were earned under this approval from {date_text(first)} to " + (
-        date_text(last)
-    )
+    first, last = (date_text(day) for day in earned)
+    return f"Certificates were earned under this approval from {first} to {last}"
 
 
 def validate_statement_template(template: str) -> None:
@@ -175,22 +173,25 @@ class Approval(models.Model):
     def is_current(self, on) -> bool:
         return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
 
-    def earned_days(self) -> tuple[date, date] | None:
-        """The first and last days certificates of its courses were earned within its
-        period (as stored): renewal progress counts them through it. None when none were."""
-        stored = Approval.objects.get(pk=self.pk)
+    def earned_days(self, *, course=None) -> tuple[date, date] | None:
+        """The first and last days certificates of its courses (or of `course`) were
+        earned within its period, through which renewal progress counts them; None when
+        none were. Ask the approval as stored, not one being edited."""
         completed = "enrollments__certificates__completed_on"
-        period = Q(**{f"{completed}__gte": stored.starts_on})
-        if stored.ends_on:
-            period &= Q(**{f"{completed}__lte": stored.ends_on})
-        days = Course.objects.filter(period, course_approvals__approval=self).aggregate(
+        period = Q(**{f"{completed}__gte": self.starts_on})
+        if self.ends_on:
+            period &= Q(**{f"{completed}__lte": self.ends_on})
+        courses = Course.objects.filter(period, course_approvals__approval=self)
+        if course is not None:
+            courses = courses.filter(pk=course.pk)
+        days = courses.aggregate(
             first=Min(completed, filter=period), last=Max(completed, filter=period)
         )
         return None if days["first"] is None else (days["first"], days["last"])
 
     def clean(self):
         errors = {}
-        earned = self.earned_days() if self.pk else None
+        earned = Approval.objects.get(pk=self.pk).earned_days() if self.pk else None
         if earned and not (
             self.starts_on and self.is_current(earned[0]) and self.is_current(earned[1])
         ):
@@ -295,14 +296,6 @@ class CourseApproval(models.Model):
 
     def __str__(self):
         return str(self.approval)
-
-    def backs_issued_credit(self) -> bool:
-        """Whether certificates of the course were earned while the approval was current:
-        renewal progress and license transcripts count them through this link."""
-        earned = {"certificates__completed_on__gte": self.approval.starts_on}
-        if self.approval.ends_on:
-            earned["certificates__completed_on__lte"] = self.approval.ends_on
-        return self.course.enrollments.filter(**earned).exists()
 
     def clean(self):
         if self.approval_id is None or self.approval.scope != ApprovalScope.COURSE:
