@@ -673,8 +673,8 @@ class EvaluationItem(models.Model):
         # to the new wording.
         if (
             self.pk
-            and self.ratings.exists()
             and not EvaluationItem.objects.filter(pk=self.pk, text=self.text).exists()
+            and self.ratings.exists()
         ):
             raise ValidationError(
                 {
