@@ -284,6 +284,22 @@ def test_the_evaluation_starts_from_the_tracked_minutes_and_keeps_both(learner_c
     assert (response.tracked_minutes, response.minutes_spent) == (47, 60)
 
 
+def test_the_evaluation_asks_for_the_time_when_none_was_measured(learner_client):
+    # No beats (JavaScript off, sections marked read by hand): the form must not offer a
+    # made-up figure for the learner to accept, nor say one was measured.
+    course = booklet_course(2)
+    enrollment = EnrollmentFactory(learner=learner_client.user, course=course)
+    attempt_submit(attempt=attempt_start(enrollment=enrollment), answers=booklet_answers(course))
+
+    response = learner_client.get(reverse("courses:evaluation", args=[course.slug]))
+
+    form = response.content.decode()
+    assert re.search(r'<input[^>]*name="minutes_spent"', form)
+    assert not re.search(r'name="minutes_spent" value=', form)
+    assert "We measured" not in form
+    assert "could not measure your time" in text_of(response)
+
+
 # A course's life
 
 

@@ -228,7 +228,7 @@ def evaluation(request, slug):
     form = EvaluationForm(
         request.POST if request.method == "POST" else None,
         items=evaluation_items_ensure(course=course),
-        initial={"minutes_spent": max(enrollment.tracked_minutes, 1)},
+        initial={"minutes_spent": enrollment.tracked_minutes or None},
     )
     if request.method == "POST" and form.is_valid():
         try:
