@@ -99,6 +99,8 @@ def test_valid_certificate_shows_the_stated_facts_and_nothing_more(client):
         f"Psychologist · License No. …{certificate.license_number[-4:]} · California",
         "3 general/clinical",
         "Intermediate",
+        # The format, which ASWB requires a certificate to state.
+        f'<dd class="col-sm-8">{certificate.delivery_format}</dd>',
         "American Psychological Association (APA)",
         "No. APA-4471 · Approval period January 1, 2024 – December 31, 2099",
         "APA approves Helping Professions CE.",
