@@ -157,8 +157,8 @@ def test_the_evidence_states_every_license_the_certificate_states(staff_client):
 
 
 def test_the_evidence_page_queries(staff_client, certified, django_assert_num_queries):
-    # certificate with enrollment, learner and course; sections; reads; attempts;
-    # evaluation; its ratings; the events with their actors
+    # certificate with enrollment, learner and course; sections, with the titles read
+    # as a subquery; reads; attempts; evaluation; its ratings; the events with their actors
     with django_assert_num_queries(STAFF + 7):
         response = staff_client.get(reverse("courses:evidence", args=[certified.code]))
 
@@ -248,3 +248,38 @@ def test_the_course_report_shows_tracked_beside_self_reported_time(staff_client,
     assert "Median tracked 41 min" in page
     assert "Median self-reported 95 min" in page
     assert "30–59 min 1 0" in page and "60–119 min 0 1" in page
+
+
+def test_the_evidence_shows_each_section_titled_as_the_learner_read_it(staff_client, certified):
+    """Section 1 was renamed after the completion: the record keeps the title read.
+    Section 2 was renamed while the learner studied (its rename is dated before the
+    completion): the record shows that title, not the one it was created with."""
+    one, two, _ = certified.enrollment.course.sections.order_by("number")
+    completed_at = certified.enrollment.completed_at
+    read_as = one.title
+    two.history.update(history_date=completed_at - timedelta(hours=2))  # created long before
+    two.title = "Consent, renamed mid-course"
+    two.save()
+    two.history.filter(title=two.title).update(history_date=completed_at - timedelta(hours=1))
+    one.title = "Power, retitled by staff later"
+    one.save()
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+    pdf = pdf_text(staff_client.get(reverse("courses:evidence_pdf", args=[certified.code])))
+
+    for text in (page, " ".join(pdf.split())):
+        assert f"Section 1: {read_as}" in text
+        assert "Section 2: Consent, renamed mid-course" in text
+        assert "retitled by staff later" not in text
+
+
+def test_a_section_with_no_history_from_the_completion_shows_its_title(staff_client, certified):
+    """Sections older than their history (rows removed here) fall back to today's title."""
+    three = certified.enrollment.course.sections.get(number=3)
+    three.history.all().delete()
+    three.title = "Section three as it stands"
+    three.__class__.objects.filter(pk=three.pk).update(title=three.title)  # no history row
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+
+    assert "Section 3: Section three as it stands Not read" in page

@@ -12,7 +12,8 @@ from functools import cached_property
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from courses.models import (
     Attempt,
@@ -21,6 +22,7 @@ from courses.models import (
     Course,
     EvaluationRating,
     EvaluationResponse,
+    Section,
     SectionRead,
 )
 
@@ -231,8 +233,8 @@ class Evidence:
 def certificate_evidence(*, code: str) -> Evidence | None:
     """The record behind a certificate as it stood when the course was completed, for a
     registrar and an auditor. Seven queries: the certificate with its enrollment, learner
-    and course; the sections; the reads; the attempts; the evaluation; its ratings; the
-    events."""
+    and course; the sections, titled as read; the reads; the attempts; the evaluation; its
+    ratings; the events."""
     certificate = (
         Certificate.objects.select_related("enrollment__course", "enrollment__learner")
         .filter(code=code)
@@ -250,10 +252,17 @@ def certificate_evidence(*, code: str) -> Evidence | None:
         )
     }
     seconds = enrollment.section_seconds or {}
+    # The title the learner read: the section's last history row by completion, in the
+    # sections' query; today's title for a section whose history starts later.
+    title_read = (
+        Section.history.filter(id=OuterRef("pk"), history_date__lte=enrollment.completed_at)
+        .order_by("-history_date", "-history_id")
+        .values("title")[:1]
+    )
     sections = [
         SectionEvidence(
             number=section.number,
-            title=section.title,
+            title=section.title_read,
             read_at=reads[section.pk].read_at if section.pk in reads else None,
             seconds=seconds.get(str(section.pk), 0),
             self_declared=section.pk in reads and reads[section.pk].self_declared,
@@ -261,6 +270,7 @@ def certificate_evidence(*, code: str) -> Evidence | None:
         for section in enrollment.course.sections.filter(
             Q(added_at__isnull=True) | Q(added_at__lte=enrollment.completed_at)
         )
+        .annotate(title_read=Coalesce(Subquery(title_read), "title"))
         .only("course_id", "number", "title")
         .order_by("number")
     ]
