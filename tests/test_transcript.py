@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from courses.models import Certificate
 from courses.selectors.transcript import transcript_for
 from tests.factories import (
+    ApprovalFactory,
     CourseFactory,
     EnrollmentFactory,
     LicenseFactory,
@@ -312,3 +314,53 @@ def test_period_form_keeps_the_dates_and_points_at_its_error(learner_client):
     # The refused field names its message, so a screen reader reads it with the field.
     assert 'aria-invalid="true" aria-describedby="id_end_error"' in html
     assert '<div id="id_end_error" class="invalid-feedback d-block">Enter a valid date.' in html
+
+
+def test_pdf_header_is_the_learners_details_now_and_a_row_shows_what_its_certificate_states(
+    db, client
+):
+    """Robin Old, PSY-1111, was certified in 2024; she then changed her name and her
+    license number. The header states her details today and says so; the 2024 row shows
+    the name and number its certificate states, the 2025 row (certified since) nothing."""
+    learner = UserFactory(full_name="Robin Old", license__number="PSY-1111")
+    before, after = CourseFactory(title="Before the change"), CourseFactory(title="After")
+    for course in (before, after):
+        ApprovalFactory(course=course)  # so both count toward the license in the cut one
+    certificate_on(D(2024, 3, 1), learner=learner, course=before)
+    learner.full_name = "Robin New"
+    learner.save()
+    learner.licenses.update(number="PSY-2222")
+    certificate_on(D(2025, 3, 1), learner=learner, course=after)
+    client.force_login(learner)
+
+    text = " ".join(_pdf_text(client.get("/my-ce/transcript.pdf").content).split())
+    cut = " ".join(
+        _pdf_text(
+            client.get("/my-ce/transcript.pdf", {"license": learner.licenses.get().pk}).content
+        ).split()
+    )
+
+    for pdf in (text, cut):
+        assert "Learner Robin New" in pdf and "PSY-2222" in pdf
+        assert "Name and license as on file" in pdf
+        assert pdf.count("As certified:") == 1
+        assert (
+            "Before the change As certified: Robin Old · Psychologist · License No. PSY-1111" in pdf
+        )
+
+
+def test_pdf_rows_of_layout_1_certificates_compare_their_one_license(learner_client):
+    """Layout 1 certificates state one license in their own fields, the state by name:
+    the first states today's license and adds nothing, the second an older number."""
+    learner = learner_client.user
+    today = learner.licenses.get()
+    same = certificate_on(D(2024, 3, 1), learner=learner, course=CourseFactory(title="Same"))
+    older = certificate_on(D(2024, 4, 1), learner=learner, course=CourseFactory(title="Older"))
+    Certificate.objects.filter(pk__in=[same.pk, older.pk]).update(layout=1, licenses=[])
+    Certificate.objects.filter(pk=older.pk).update(license_number="PSY-0001")
+
+    text = " ".join(_pdf_text(learner_client.get("/my-ce/transcript.pdf").content).split())
+
+    assert today.number in text and "California" in text
+    assert text.count("As certified:") == 1
+    assert "Older As certified: Psychologist · License No. PSY-0001 · California" in text

@@ -24,6 +24,7 @@ HEADER_HEIGHT = 1.45 * inch  # at least: four lines of facts; more lines make it
 LABEL_WIDTH = 0.8 * inch
 VALUE_WIDTH = LETTER[0] - 2 * MARGIN - LABEL_WIDTH
 LINE = 13
+NOTE_SIZE = 8
 
 _cell = ParagraphStyle("cell", fontName=SANS, fontSize=8, leading=10)
 _total = ParagraphStyle("total", fontName=SANS_BOLD, fontSize=11, leading=15)
@@ -49,23 +50,32 @@ def license_text(license) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _facts(transcript: Transcript, issued) -> list[tuple[str, str]]:
-    """The header's (label, line) pairs: one license a line and long values wrapped to
-    the page, each label on its first line only."""
-    licenses = [transcript.license] if transcript.license is not None else transcript.licenses
+def _facts(transcript: Transcript, issued) -> list[tuple[str, str, bool]]:
+    """The header's (label, line, is_note) rows: one license a line and long values
+    wrapped to the page, each label on its first line only."""
+    licenses = transcript.licenses_shown
     groups = [
         ("Learner", [transcript.learner.full_name]),
         (
             "Licenses" if len(licenses) > 1 else "License",
             [license_text(lic) for lic in licenses] or ["No license on file"],
         ),
+        # A note, unlabelled: each certificate states the name and licenses at its issue.
+        (
+            None,
+            [
+                f"Name and license{pluralize(licenses)} as on file on {_date(issued)}. Where "
+                "a certificate states others, its row shows them as certified."
+            ],
+        ),
         ("Period", [period_text(transcript)]),
         ("Issued", [_date(issued)]),
     ]
     facts = []
     for label, values in groups:
-        lines = [line for value in values for line in simpleSplit(value, SANS, 9, VALUE_WIDTH)]
-        facts += [(label if i == 0 else "", line) for i, line in enumerate(lines)]
+        size = NOTE_SIZE if label is None else 9
+        lines = [line for v in values for line in simpleSplit(v, SANS, size, VALUE_WIDTH)]
+        facts += [(label if i == 0 else "", line, label is None) for i, line in enumerate(lines)]
     return facts
 
 
@@ -100,11 +110,21 @@ class _NumberedCanvas(canvas.Canvas):
         super().save()
 
 
-def _table(certificates) -> Table:
+def _course_cell(title: str, as_certified: list[str]) -> Paragraph:
+    """The course's title; below it, in grey, what the certificate states that differs
+    from the header."""
+    text = escape(title)
+    if as_certified:
+        stated = escape(f"As certified: {' · '.join(as_certified)}")
+        text += f'<br/><font color="grey" size="7">{stated}</font>'
+    return Paragraph(text, _cell)
+
+
+def _table(certificates, as_certified) -> Table:
     header = ["Course", "CE hours", "Completed", "Certificate code", "Provider"]
     rows = [
         [
-            Paragraph(escape(c.course_title), _cell),
+            _course_cell(c.course_title, as_certified(c)),
             hours_text(c.ce_hours),
             _date(c.completed_on),
             c.code,
@@ -141,11 +161,14 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
         pdf.drawRightString(LETTER[0] - MARGIN, top - 12, provider_name)
         pdf.setFillColor(colors.black)
         y = top - 34
-        for label, line in facts:
-            pdf.setFont(SANS_BOLD, 9)
-            pdf.drawString(MARGIN, y, label)
-            pdf.setFont(SANS, 9)
+        for label, line, is_note in facts:
+            if label:
+                pdf.setFont(SANS_BOLD, 9)
+                pdf.drawString(MARGIN, y, label)
+            pdf.setFont(SANS, NOTE_SIZE if is_note else 9)
+            pdf.setFillColor(colors.grey if is_note else colors.black)
             pdf.drawString(MARGIN + LABEL_WIDTH, y, line)
+            pdf.setFillColor(colors.black)
             y -= LINE
 
     class Canvas(_NumberedCanvas):
@@ -168,7 +191,7 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
     rows = transcript.credited
     pages = [rows[i : i + COURSES_PER_PAGE] for i in range(0, len(rows), COURSES_PER_PAGE)]
     for number, page in enumerate(pages, start=1):
-        story.append(_table(page))
+        story.append(_table(page, transcript.as_certified))
         if number < len(pages):
             story.append(PageBreak())
     if not pages:

@@ -36,6 +36,7 @@ from courses.models import (
     User,
     enrollment_status,
 )
+from courses.models.credit import license_phrase
 from courses.selectors.approvals import approvals_by_course, covers
 
 COUNTS_FOR_CREDIT = Q(status=CertificateStatus.VALID, reissued_as__isnull=True)
@@ -70,19 +71,31 @@ class InProgress:
         return self.enrollment.course
 
 
-def certificate_states(certificate: Certificate, license: License) -> bool:
-    """Whether the certificate was issued for this license (its type and state)."""
+def _stated_as(certificate: Certificate, license: License) -> list[dict]:
+    """How the certificate states this license (its type and state), as a snapshot
+    (License.snapshot()); empty when it does not state it."""
     kind = license.get_license_type_display()
     if certificate.licenses:
-        return any(
-            (held["license_type"], held["state"]) == (kind, license.state)
+        return [
+            held
             for held in certificate.licenses
-        )
+            if (held["license_type"], held["state"]) == (kind, license.state)
+        ]
     # Layout 1 certificates state one license in their own fields, the state by name.
-    return (certificate.license_type, certificate.license_state) == (
-        kind,
-        license.get_state_display(),
-    )
+    if (certificate.license_type, certificate.license_state) == (kind, license.get_state_display()):
+        return [
+            {
+                "license_type": certificate.license_type,
+                "state": certificate.license_state,
+                "number": certificate.license_number,
+            }
+        ]
+    return []
+
+
+def certificate_states(certificate: Certificate, license: License) -> bool:
+    """Whether the certificate was issued for this license (its type and state)."""
+    return bool(_stated_as(certificate, license))
 
 
 def certificate_counts_for(certificate: Certificate, license: License, approvals) -> bool:
@@ -118,6 +131,26 @@ class Transcript:
     def credited(self) -> list[Certificate]:
         """What a board sees on the PDF and CSV: the certificates that count."""
         return [c for c in self.certificates if c.counts]
+
+    @property
+    def licenses_shown(self) -> list[License]:
+        """The licenses the transcript states: the one it is cut for, or every one held."""
+        return [self.license] if self.license is not None else self.licenses
+
+    def as_certified(self, certificate: Certificate) -> list[str]:
+        """What the certificate states where it differs from the learner's details today,
+        which the transcript states: the name it was issued in, and any license shown
+        under another number. An auditor holds the certificate beside the transcript."""
+        differences = []
+        if certificate.learner_name != self.learner.full_name:
+            differences.append(certificate.learner_name)
+        for license in self.licenses_shown:
+            differences += [
+                license_phrase(held)
+                for held in _stated_as(certificate, license)
+                if held["number"] != license.number
+            ]
+        return differences
 
 
 def _in_progress_status(enrollment: Enrollment) -> tuple[str, str]:
