@@ -33,7 +33,7 @@ from tests.factories import (
     UserFactory,
     make_publishable,
 )
-from tests.helpers import STAFF, page_data
+from tests.helpers import STAFF, page_data, text_of
 from tests.report_data import certificate_on, evaluation
 
 DATA = Path(__file__).parent / "data"
@@ -54,9 +54,9 @@ def add_rows(data, prefix, rows):
     return data
 
 
-def graded_answer(question):
+def graded_answer(question, **enrollment):
     """A graded answer pointing at the question, as grading leaves it."""
-    enrollment = EnrollmentFactory(course=question.section.course)
+    enrollment = EnrollmentFactory(course=question.section.course, **enrollment)
     attempt = Attempt.objects.create(
         enrollment=enrollment,
         number=1,
@@ -597,22 +597,48 @@ def test_deleting_section_or_course_with_graded_answers_shows_protected_page(adm
     assert Question.objects.filter(pk=question.pk).exists()
 
 
-def test_a_section_someone_has_read_cannot_be_deleted_from_the_course_page(admin_client):
-    course = CourseFactory()
+def test_a_section_learners_used_cannot_be_deleted_from_the_course_page(admin_client):
+    """Three learners read section 2 and two answered its question, one of whom also read
+    it: 4 learners, named as a count in one short line (not a line per read and answer),
+    and nothing in the submitted page is saved."""
+    course = CourseFactory(title="Power in the Helping Relationship", is_published=False)
     SectionFactory(course=course, number=1, title="Kept")
-    read = SectionFactory(course=course, number=2, title="Read by a learner")
-    SectionRead.objects.create(learner=UserFactory(), section=read)
+    used = SectionFactory(course=course, number=2, title="Consent")
+    question = QuestionFactory(section=used)
+    readers = UserFactory.create_batch(3)
+    for reader in readers:
+        SectionRead.objects.create(learner=reader, section=used)
+    graded_answer(question, learner=readers[0])
+    graded_answer(question)
     data = page_data(admin_client.get(change_url(course)))
-    row = next(i for i in range(2) if data[f"sections-{i}-id"] == str(read.pk))
+    row = next(i for i in range(2) if data[f"sections-{i}-id"] == str(used.pk))
     data[f"sections-{row}-DELETE"] = "on"
+    data[f"sections-{1 - row}-title"] = "Renamed"
+    data["title"] = "Retitled"
 
     response = admin_client.post(change_url(course), data)
 
-    assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in (
-        response.content.decode()
+    assert response.status_code == 200  # the change form again, with the refusal
+    sections = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "sections"
     )
-    assert SectionRead.objects.filter(section=read).count() == 1
+    message = (
+        "Section 2 “Consent” can’t be deleted: 4 learners have read or answered it. "
+        "Retire the course or edit the section instead."
+    )
+    assert sections.non_form_errors() == [message]
+    page = text_of(response)
+    assert message in page
+    assert "protected" not in page
+    assert " read Section " not in page  # no row per read
+    assert course.sections.get(pk=used.pk).title == "Consent"
+    assert SectionRead.objects.filter(section=used).count() == 3
+    assert Answer.objects.filter(question=question).count() == 2
+    assert list(course.sections.values_list("title", flat=True)) == ["Kept", "Consent"]
+    course.refresh_from_db()
+    assert course.title == "Power in the Helping Relationship"
 
 
 def test_an_approval_certificates_were_earned_under_stays_on_the_course(admin_client):

@@ -22,6 +22,7 @@ from courses.admin.fields import RecordIdsAdminMixin
 from courses.admin.history import AuditTrailAdmin
 from courses.audio import ACCEPT_ATTR
 from courses.models import (
+    Answer,
     Approval,
     Author,
     Choice,
@@ -32,6 +33,7 @@ from courses.models import (
     Question,
     Reference,
     Section,
+    SectionRead,
     credit_split_problem,
     validate_choice_set,
 )
@@ -147,8 +149,23 @@ class CourseAdminForm(forms.ModelForm):
         return cleaned
 
 
+def section_learners(section) -> int:
+    """How many learners read the section or answered one of its questions: their reads
+    and answers PROTECT it."""
+    readers = SectionRead.objects.filter(section=section).order_by().values("learner")
+    answerers = (
+        Answer.objects.filter(question__section=section)
+        .order_by()
+        .values("attempt__enrollment__learner")
+    )
+    return readers.union(answerers).count()  # UNION: each learner once
+
+
 class SectionFormSet(RenumberFormSet):
     def clean(self):
+        # First: validating a deleted row (form.is_valid()) runs Django's own check, which
+        # lists every protected read and answer, one by one.
+        self._refuse_deleting_used_sections()
         super().clean()
         remaining = [
             form
@@ -157,6 +174,19 @@ class SectionFormSet(RenumberFormSet):
         ]
         if self.instance.is_published and not remaining:
             raise ValidationError("A published course needs a section; unpublish it first.")
+
+    def _refuse_deleting_used_sections(self):
+        refusals = []
+        for form in self.initial_forms:
+            if not self._should_delete_form(form) or not (count := section_learners(form.instance)):
+                continue
+            learners = "1 learner has" if count == 1 else f"{count} learners have"
+            refusals.append(
+                f"Section {form.instance.number} “{form.instance.title}” can’t be deleted: "
+                f"{learners} read or answered it. Retire the course or edit the section instead."
+            )
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class CourseApprovalFormSet(BaseInlineFormSet):
