@@ -629,6 +629,30 @@ def test_dashboard_lists_lapsed_approvals_first_and_courses_left_with_none(staff
     assert "Draft" not in page
 
 
+def test_dashboard_flags_an_individual_course_approval_offered_with_two_courses(staff_client):
+    """Saved before Approval.clean refused it (courses.add() skips clean, as old data did):
+    the report names the approval and every course offered under it, drafts too."""
+    ethics = CourseFactory(title="Ethics in Practice")
+    boundaries = CourseFactory(title="Boundaries", is_published=False)
+    shared = ApprovalFactory(
+        body_name="State Board", body_abbreviation="SB", number="IC-17", scope=ApprovalScope.COURSE
+    )
+    shared.courses.add(ethics, boundaries)
+    ApprovalFactory(body_name="Own Board", scope=ApprovalScope.COURSE, course=ethics)
+    ApprovalFactory(body_name="Provider Board").courses.add(ethics, boundaries)
+
+    response = staff_client.get(reverse("courses:approvals_lapsing"))
+
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "Individual course approvals offered with more than one course" in page
+    assert "State Board (SB) IC-17 : Boundaries ; Ethics in Practice" in page  # tags are spaces
+    assert reverse("admin:courses_approval_change", args=[shared.pk]) in (response.content.decode())
+    assert "Own Board" not in page
+    assert "Provider Board" not in page
+    assert not response.context["approvals"]  # none lapsing
+
+
 def test_dashboard_is_for_staff_only(client):
     url = reverse("courses:approvals_lapsing")
     assert client.get(url).status_code == 302  # to the login page

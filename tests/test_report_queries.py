@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from courses.models import RequirementMinimum, RequirementProfile
+from courses.models import ApprovalScope, RequirementMinimum, RequirementProfile
 from courses.services.renewals import self_reported_credit_create
 from tests.factories import (
     ApprovalFactory,
@@ -165,12 +165,17 @@ def test_approvals_lapsing_report(staff_client, django_assert_num_queries, size)
         ends_on = today + datetime.timedelta(days=(-1, 30, 365)[n % 3])
         ApprovalFactory(ends_on=ends_on).courses.add(CourseFactory(), CourseFactory())
         CourseFactory()
+        # An individual course approval offered with two courses, as saved before
+        # Approval.clean refused it.
+        shared = ApprovalFactory(scope=ApprovalScope.COURSE)
+        shared.courses.add(CourseFactory(), CourseFactory(is_published=False))
 
-    # lapsed and lapsing approvals, their published courses, the published courses with
-    # no current approval
+    # lapsed and lapsing approvals and shared individual ones, their courses, the
+    # published courses with no current approval
     with django_assert_num_queries(STAFF + 3):
         response = staff_client.get("/staff/reports/approvals/")
 
     ended = len(range(0, size, 3))
     assert len(response.context["approvals"]) == ended + len(range(1, size, 3))
+    assert len(response.context["shared"]) == size
     assert len(response.context["unapproved"]) == size + 2 * ended

@@ -9,9 +9,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, When
 
-from courses.models import Approval, ApprovalCoverage, Course, CourseApproval
+from courses.models import Approval, ApprovalCoverage, ApprovalScope, Course, CourseApproval
 
 
 class HeldLicense(NamedTuple):
@@ -81,18 +81,48 @@ def certificate_approvals(*, course: Course, licenses, on: date) -> list[Approva
     return [a for a in approvals if any(covers(a, license) for license in licenses)]
 
 
-def approvals_lapsing(*, on: date, days: int = 90):
-    """Approvals a published course is offered under that have ended (`lapsed`), end
-    within `days` of `on` or have no end date on record, with those courses: the ended
-    ones first, then the soonest to end."""
+class ApprovalsToReview(NamedTuple):
+    """What the approvals report flags (approvals_to_review)."""
+
+    # Offered with a published course and ended (`lapsed`), ending soon or with no end on
+    # record; `live` lists those courses. The ended ones first, then the soonest to end.
+    lapsing: list[Approval]
+    # Individual course approvals offered with more than one course, saved before
+    # Approval.clean refused it; `linked` lists every course offered under one.
+    shared: list[Approval]
+
+
+def approvals_to_review(*, on: date, days: int = 90) -> ApprovalsToReview:
+    """The approvals to renew or to correct, with their courses, in two queries: those a
+    published course is offered under that have ended or end within `days` of `on`, and
+    individual course approvals shared by several courses."""
     live = Course.objects.published()
-    return (
-        Approval.objects.filter(courses__in=live)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__lte=on + timedelta(days)))
-        .distinct()
-        .annotate(lapsed=Case(When(ends_on__lt=on, then=True), default=False))
+    links = CourseApproval.objects.filter(approval=OuterRef("pk")).order_by()
+    approvals = list(
+        Approval.objects.alias(
+            linked_count=Subquery(links.values("approval").annotate(n=Count("*")).values("n"))
+        )
+        .annotate(
+            lapsing=Q(Exists(links.filter(course__in=live)))
+            & (Q(ends_on__isnull=True) | Q(ends_on__lte=on + timedelta(days))),
+            shared=Q(scope=ApprovalScope.COURSE, linked_count__gt=1),
+            lapsed=Case(When(ends_on__lt=on, then=True), default=False),
+        )
+        .filter(Q(lapsing=True) | Q(shared=True))
         .order_by("-lapsed", F("ends_on").asc(nulls_first=True), "body_name", "id")
-        .prefetch_related(Prefetch("courses", queryset=live.order_by("title"), to_attr="live"))
+        .prefetch_related(
+            Prefetch(
+                "courses",
+                queryset=Course.objects.annotate(is_live=Q(pk__in=live)).order_by("title"),
+                to_attr="linked",
+            )
+        )
+    )
+    for approval in approvals:
+        approval.live = [course for course in approval.linked if course.is_live]
+    return ApprovalsToReview(
+        lapsing=[approval for approval in approvals if approval.lapsing],
+        shared=[approval for approval in approvals if approval.shared],
     )
 
 

@@ -16,7 +16,7 @@ from courses.models import Certificate, CertificateStatus
 from courses.models.content import hours_text
 from courses.models.credit import license_phrase
 from courses.permissions import RECORDS_PERMISSION
-from courses.selectors.approvals import approvals_lapsing, courses_unapproved
+from courses.selectors.approvals import approvals_to_review, courses_unapproved
 from courses.selectors.evidence import course_time_spent
 from courses.selectors.reports import (
     LOW_DISCRIMINATION,
@@ -187,13 +187,16 @@ def course_report(request, slug):
 @staff_required("courses.view_approval")
 def approvals_lapsing_report(request):
     """Approvals that have ended or end within LAPSE_WARNING_DAYS while a live course is
-    offered under them, and live courses that no current approval covers."""
+    offered under them, individual course approvals shared by several courses, and live
+    courses that no current approval covers."""
     today = timezone.localdate()
+    approvals = approvals_to_review(on=today, days=LAPSE_WARNING_DAYS)
     return render(
         request,
         "courses/reports/approvals.html",
         {
-            "approvals": approvals_lapsing(on=today, days=LAPSE_WARNING_DAYS),
+            "approvals": approvals.lapsing,
+            "shared": approvals.shared,
             "unapproved": courses_unapproved(on=today),
             "days": LAPSE_WARNING_DAYS,
             "today": today,
