@@ -196,10 +196,11 @@ def test_csv_contents_are_exact_and_formula_safe(learner_client):
         'attachment; filename="ce-transcript-from-2024-01-01.csv"'
     )
     assert _csv(response) == (
-        "\ufeffCourse,CE hours,Completion date,Certificate code,Provider\r\n"
-        f'"\'=HYPERLINK(""http://evil.example"",""x"")",3,2024-04-01,{risky.code},'
+        "\ufeffCourse,CE hours,Credit types,Completion date,Certificate code,Provider\r\n"
+        f'"\'=HYPERLINK(""http://evil.example"",""x"")",3,3 general/clinical,2024-04-01,'
+        f"{risky.code},Helping Professions CE\r\n"
+        f'"Trauma-informed care, part 1",1.25,1.25 general/clinical,2024-03-05,{plain.code},'
         "Helping Professions CE\r\n"
-        f'"Trauma-informed care, part 1",1.25,2024-03-05,{plain.code},Helping Professions CE\r\n'
     )
 
 
@@ -364,3 +365,49 @@ def test_pdf_rows_of_layout_1_certificates_compare_their_one_license(learner_cli
     assert today.number in text and "California" in text
     assert text.count("As certified:") == 1
     assert "Older As certified: Psychologist · License No. PSY-0001 · California" in text
+
+
+def test_pdf_and_csv_state_each_courses_credit_types_and_the_periods_total_by_type(
+    learner_client,
+):
+    # A board checks the ethics (or law and ethics) hours a renewal needs, course by course.
+    learner = learner_client.user
+    ethics = certificate_on(
+        D(2024, 3, 5),
+        learner=learner,
+        course=CourseFactory(
+            title="Boundaries", ce_hours=3, credits=[("general-clinical", 2), ("ethics", 1)]
+        ),
+    )
+    general = certificate_on(
+        D(2024, 4, 1), learner=learner, course=CourseFactory(title="Alliance", ce_hours="1.5")
+    )
+    certificate_on(
+        D(2023, 1, 1), learner=learner, course=CourseFactory(credits=[("ethics", 1)])
+    )  # before the period
+
+    query = {"start": "2024-01-01"}
+    text = " ".join(_pdf_text(learner_client.get("/my-ce/transcript.pdf", query).content).split())
+    csv_text = _csv(learner_client.get("/my-ce/transcript.csv", query))
+
+    assert "Boundaries 3 2 general/clinical 1 ethics Mar 5, 2024" in text
+    assert "Alliance 1.5 1.5 general/clinical Apr 1, 2024" in text
+    assert "By credit type: 3.5 general/clinical · 1 ethics" in text
+    assert csv_text == (
+        "\ufeffCourse,CE hours,Credit types,Completion date,Certificate code,Provider\r\n"
+        f"Alliance,1.5,1.5 general/clinical,2024-04-01,{general.code},Helping Professions CE\r\n"
+        f"Boundaries,3,2 general/clinical · 1 ethics,2024-03-05,{ethics.code},"
+        "Helping Professions CE\r\n"
+    )
+
+
+def test_pdf_row_names_the_provider_only_where_its_certificate_states_another(learner_client):
+    learner = learner_client.user
+    renamed = certificate_on(D(2024, 3, 5), learner=learner, course=CourseFactory(title="Old"))
+    certificate_on(D(2024, 4, 1), learner=learner, course=CourseFactory(title="New"))
+    Certificate.objects.filter(pk=renamed.pk).update(provider_name="Former Name Institute")
+
+    text = " ".join(_pdf_text(learner_client.get("/my-ce/transcript.pdf").content).split())
+
+    assert "As certified: issued by Former Name Institute" in text
+    assert text.count("As certified") == 1

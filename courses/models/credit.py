@@ -17,6 +17,11 @@ from .content import clean_certificate_text, hours_text
 from .learning import Enrollment
 
 
+def credits_text(credits, separator=" · ") -> str:
+    """(credit type, hours) pairs as printed: '2 general/clinical · 1 ethics'."""
+    return separator.join(f"{hours_text(hours)} {kind}" for kind, hours in credits)
+
+
 class ProviderSettings(models.Model):
     """The CE provider's identity on certificates. There is only one row."""
 
@@ -194,8 +199,7 @@ class Certificate(models.Model):
 
     @property
     def credits_display(self) -> str:
-        """'2 general/clinical · 1 ethics'"""
-        return " · ".join(f"{hours_text(c['hours'])} {c['type']}" for c in self.ce_credits)
+        return credits_text((c["type"], c["hours"]) for c in self.ce_credits)
 
     @property
     def cited_approvals(self) -> list[dict]:

@@ -15,6 +15,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from courses.models.content import hours_text
+from courses.models.credit import credits_text
 from courses.pdf.evidence import INK, MARGIN, table_style
 from courses.pdf.fonts import SANS, SANS_BOLD, register_fonts
 from courses.selectors.transcript import Transcript
@@ -120,21 +121,30 @@ def _course_cell(title: str, as_certified: list[str]) -> Paragraph:
     return Paragraph(text, _cell)
 
 
-def _table(certificates, as_certified) -> Table:
-    header = ["Course", "CE hours", "Completed", "Certificate code", "Provider"]
+def _table(certificates, as_certified, provider_name) -> Table:
+    # Every row is this provider's (the page header names it); a row says so only where
+    # its certificate was issued under another name.
+    header = ["Course", "CE hours", "Credit types", "Completed", "Certificate code"]
     rows = [
         [
-            _course_cell(c.course_title, as_certified(c)),
+            _course_cell(
+                c.course_title,
+                as_certified(c)
+                + ([f"issued by {c.provider_name}"] if c.provider_name != provider_name else []),
+            ),
             hours_text(c.ce_hours),
+            Paragraph(
+                credits_text(((escape(k["type"]), k["hours"]) for k in c.ce_credits), "<br/>"),
+                _cell,
+            ),
             _date(c.completed_on),
             c.code,
-            Paragraph(escape(c.provider_name), _cell),
         ]
         for c in certificates
     ]
     table = Table(
         [header, *rows],
-        colWidths=[2.6 * inch, 0.65 * inch, 0.9 * inch, 1.25 * inch, 1.6 * inch],
+        colWidths=[2.6 * inch, 0.65 * inch, 1.6 * inch, 0.9 * inch, 1.25 * inch],
         repeatRows=1,
     )
     table.setStyle(
@@ -191,7 +201,7 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
     rows = transcript.credited
     pages = [rows[i : i + COURSES_PER_PAGE] for i in range(0, len(rows), COURSES_PER_PAGE)]
     for number, page in enumerate(pages, start=1):
-        story.append(_table(page, transcript.as_certified))
+        story.append(_table(page, transcript.as_certified, provider_name))
         if number < len(pages):
             story.append(PageBreak())
     if not pages:
@@ -204,6 +214,8 @@ def render_transcript_pdf(transcript: Transcript, *, provider_name: str, verify_
             _total,
         ),
     ]
+    if credits := transcript.period_credits:
+        story.append(Paragraph(f"By credit type: {escape(credits)}", _cell))
     if transcript.has_period:
         story.append(
             Paragraph(

@@ -7,6 +7,7 @@ original instead of adding to it.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,7 +37,7 @@ from courses.models import (
     User,
     enrollment_status,
 )
-from courses.models.credit import license_phrase
+from courses.models.credit import credits_text, license_phrase
 from courses.selectors.approvals import approvals_by_course, covers
 
 COUNTS_FOR_CREDIT = Q(status=CertificateStatus.VALID, reissued_as__isnull=True)
@@ -131,6 +132,15 @@ class Transcript:
     def credited(self) -> list[Certificate]:
         """What a board sees on the PDF and CSV: the certificates that count."""
         return [c for c in self.certificates if c.counts]
+
+    @property
+    def period_credits(self) -> str:
+        """The credited certificates' hours by credit type, as a board tallies them."""
+        totals = defaultdict(Decimal)
+        for certificate in self.credited:
+            for credit in certificate.ce_credits:
+                totals[credit["type"]] += Decimal(credit["hours"])
+        return credits_text(totals.items())
 
     @property
     def licenses_shown(self) -> list[License]:

@@ -26,7 +26,14 @@ from courses.selectors.renewals import renewals_for, self_reported_credits
 from courses.selectors.transcript import transcript_for
 from courses.services.renewals import self_reported_credit_create, self_reported_credit_delete
 
-CSV_HEADER = ["Course", "CE hours", "Completion date", "Certificate code", "Provider"]
+CSV_HEADER = [
+    "Course",
+    "CE hours",
+    "Credit types",
+    "Completion date",
+    "Certificate code",
+    "Provider",
+]
 
 
 def _license(request, form) -> License | None:
@@ -105,6 +112,7 @@ def download(request, extension):
         [
             c.course_title,
             hours_text(c.ce_hours),
+            c.credits_display,
             c.completed_on.isoformat(),
             c.code,
             c.provider_name,
