@@ -273,6 +273,18 @@ def test_the_evidence_shows_each_section_titled_as_the_learner_read_it(staff_cli
         assert "retitled by staff later" not in text
 
 
+def test_the_evidence_numbers_each_section_as_the_learner_read_it(staff_client, certified):
+    """Staff moved section 1 to the end after the completion: the record keeps its place."""
+    one = certified.enrollment.course.sections.get(number=1)
+    one.number = 4
+    one.save()
+
+    page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
+
+    assert f"Section 1: {one.title}" in page
+    assert "Section 4" not in page
+
+
 def test_a_section_with_no_history_from_the_completion_shows_its_title(staff_client, certified):
     """Sections older than their history (rows removed here) fall back to today's title."""
     three = certified.enrollment.course.sections.get(number=3)

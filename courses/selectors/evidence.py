@@ -233,8 +233,8 @@ class Evidence:
 def certificate_evidence(*, code: str) -> Evidence | None:
     """The record behind a certificate as it stood when the course was completed, for a
     registrar and an auditor. Seven queries: the certificate with its enrollment, learner
-    and course; the sections, titled as read; the reads; the attempts; the evaluation; its
-    ratings; the events."""
+    and course; the sections, numbered and titled as read; the reads; the attempts; the
+    evaluation; its ratings; the events."""
     certificate = (
         Certificate.objects.select_related("enrollment__course", "enrollment__learner")
         .filter(code=code)
@@ -252,16 +252,14 @@ def certificate_evidence(*, code: str) -> Evidence | None:
         )
     }
     seconds = enrollment.section_seconds or {}
-    # The title the learner read: the section's last history row by completion, in the
-    # sections' query; today's title for a section whose history starts later.
-    title_read = (
-        Section.history.filter(id=OuterRef("pk"), history_date__lte=enrollment.completed_at)
-        .order_by("-history_date", "-history_id")
-        .values("title")[:1]
-    )
+    # The number and title the learner read: the section's last history row by
+    # completion, in the sections' query; today's for a section whose history starts later.
+    as_read = Section.history.filter(
+        id=OuterRef("pk"), history_date__lte=enrollment.completed_at
+    ).order_by("-history_date", "-history_id")
     sections = [
         SectionEvidence(
-            number=section.number,
+            number=section.number_read,
             title=section.title_read,
             read_at=reads[section.pk].read_at if section.pk in reads else None,
             seconds=seconds.get(str(section.pk), 0),
@@ -270,9 +268,12 @@ def certificate_evidence(*, code: str) -> Evidence | None:
         for section in enrollment.course.sections.filter(
             Q(added_at__isnull=True) | Q(added_at__lte=enrollment.completed_at)
         )
-        .annotate(title_read=Coalesce(Subquery(title_read), "title"))
+        .annotate(
+            number_read=Coalesce(Subquery(as_read.values("number")[:1]), "number"),
+            title_read=Coalesce(Subquery(as_read.values("title")[:1]), "title"),
+        )
         .only("course_id", "number", "title")
-        .order_by("number")
+        .order_by("number_read")
     ]
     attempt_fields = [f.name for f in fields(AttemptEvidence)]
     attempts = [
