@@ -387,12 +387,16 @@ def test_pdf_and_csv_state_each_courses_credit_types_and_the_periods_total_by_ty
     )  # before the period
 
     query = {"start": "2024-01-01"}
+    page = learner_client.get("/my-ce/", query).content.decode()
     text = " ".join(_pdf_text(learner_client.get("/my-ce/transcript.pdf", query).content).split())
     csv_text = _csv(learner_client.get("/my-ce/transcript.csv", query))
 
     assert "Boundaries 3 2 general/clinical 1 ethics Mar 5, 2024" in text
     assert "Alliance 1.5 1.5 general/clinical Apr 1, 2024" in text
     assert "By credit type: 3.5 general/clinical · 1 ethics" in text
+    assert (
+        'Boundaries<small class="d-block text-body-secondary">2 general/clinical · 1 ethics' in page
+    )
     assert csv_text == (
         "\ufeffCourse,CE hours,Credit types,Completion date,Certificate code,Provider\r\n"
         f"Alliance,1.5,1.5 general/clinical,2024-04-01,{general.code},Helping Professions CE\r\n"
