@@ -136,6 +136,7 @@ def test_signup_refuses_mismatched_passwords(client):
 
 
 def test_signup_needs_license_details_unless_profession_is_other(client):
+    """An 'Other' license needs only its name (what tells two of them apart)."""
     missing = {**SIGNUP, "number": "", "state": ""}
 
     response = client.post(reverse("account_signup"), missing)
@@ -143,11 +144,13 @@ def test_signup_needs_license_details_unless_profession_is_other(client):
     assert "Your license details go on your certificates." in response.content.decode()
     assert not User.objects.exists()
 
-    response = client.post(
-        reverse("account_signup"), {**missing, "license_type": LicenseType.OTHER}
-    )
+    other = {**missing, "license_type": LicenseType.OTHER}
+    response = client.post(reverse("account_signup"), other)
+    assert "Name the license as your board does." in response.content.decode()
+    response = client.post(reverse("account_signup"), {**other, "other_type": "Art Therapist"})
     assert response.status_code == 302
-    assert User.objects.get().licenses.get().license_type == "other"
+    license = User.objects.get().licenses.get()
+    assert (license.license_type, license.other_type) == ("other", "Art Therapist")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -56,6 +56,20 @@ def test_a_named_license_needs_its_state_and_number(learner_client):
     assert response.content.decode().count("Your license details go on your certificates.") == 2
 
 
+def test_an_other_license_is_added_under_its_name(learner_client):
+    data = {"license_type": "other", "profession": "counseling", "state": "OH"}
+
+    unnamed = learner_client.post(reverse("license_add"), data)
+    named = learner_client.post(reverse("license_add"), {**data, "other_type": "Art Therapist"})
+
+    assert unnamed.status_code == 400
+    assert "Name the license as your board does" in unnamed.content.decode()
+    assert named.status_code == 302
+    profile = learner_client.get(reverse("profile")).content.decode()
+    assert "Your Art Therapist (Ohio) license is added." in profile
+    assert ">Art Therapist<br>" in profile
+
+
 def test_editing_a_license_behind_a_certificate_leaves_the_certificate_as_issued(learner_client):
     learner = learner_client.user
     license = learner.licenses.get()

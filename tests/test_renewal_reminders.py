@@ -148,18 +148,29 @@ def test_a_license_removed_and_added_back_is_not_reminded_again(
     assert run(days_before(7), django_capture_on_commit_callbacks) == 1  # the next mark
 
 
-def test_two_other_licenses_in_one_state_get_one_reminder(
+def test_two_other_licenses_in_one_state_are_each_reminded(
     outbox, django_capture_on_commit_callbacks
 ):
-    """'Other' licenses may repeat in a state; they share a type and state, so a board
-    key, and one reminder covers both."""
-    RequirementProfile.objects.create(state="CA", license_type="other", hours_required=10)
-    learner = clinician(license_type="other", profession="counseling")
-    learner.licenses.create(license_type="other", profession="psychology", state="CA")
-    learner.licenses.update(renews_on=RENEWS_ON)
+    """'Other' licenses may repeat in a state; their names tell them apart, so each is
+    reminded (in one email)."""
+    RequirementProfile.objects.create(state="OH", license_type="other", hours_required=10)
+    learner = clinician(
+        license_type="other", other_type="Art Therapist", profession="counseling", state="OH"
+    )
+    learner.licenses.create(
+        license_type="other",
+        other_type="Certified Addiction Counselor",
+        profession="counseling",
+        state="OH",
+        renews_on=RENEWS_ON,
+    )
 
     assert run(days_before(30), django_capture_on_commit_callbacks) == 1
-    assert RenewalReminder.objects.count() == 1
+    [email] = mail.outbox
+    assert "Art Therapist (Ohio)" in email.body
+    assert "Certified Addiction Counselor (Ohio)" in email.body
+    assert RenewalReminder.objects.count() == 2
+    assert run(days_before(29), django_capture_on_commit_callbacks) == 0
 
 
 def test_no_renewal_date_or_no_requirements_means_no_reminder(

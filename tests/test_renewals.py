@@ -243,6 +243,65 @@ def test_editing_a_licenses_state_moves_its_self_reported_credit_to_the_new_stat
     assert renewal_progress(license=california, on=D(2026, 6, 1)).self_reported_hours == 0
 
 
+def _other_licenses_in_ohio(clinician):
+    RequirementProfile.objects.create(state="OH", license_type="other", hours_required=20)
+    return [
+        license_create(
+            holder=clinician,
+            license_type="other",
+            other_type=name,
+            profession="counseling",
+            state="OH",
+            renews_on=D(2027, 6, 30),
+        )
+        for name in ("Certified Addiction Counselor", "Art Therapist")
+    ]
+
+
+def test_self_reported_credit_counts_only_toward_the_other_license_chosen(client, clinician):
+    """Two 'Other' licenses in one state are two licenses: credit entered for one does not
+    count toward the other."""
+    counselor, art_therapist = _other_licenses_in_ohio(clinician)
+    _report(clinician, counselor, "6")
+    client.force_login(clinician)
+
+    html = client.get(reverse("courses:transcript")).content.decode()
+
+    assert renewal_progress(license=counselor, on=D(2026, 6, 1)).self_reported_hours == 6
+    assert renewal_progress(license=art_therapist, on=D(2026, 6, 1)).self_reported_hours == 0
+    assert "<td>certified addiction counselor (Ohio)</td>" in html  # "Counts toward"
+
+
+def test_an_other_license_added_back_under_its_name_typed_differently_counts_its_credit(
+    clinician,
+):
+    counselor, _ = _other_licenses_in_ohio(clinician)
+    _report(clinician, counselor, "6")
+    license_delete(license=counselor)
+
+    again = license_create(
+        holder=clinician,
+        license_type="other",
+        other_type="  certified addiction   COUNSELOR ",
+        profession="counseling",
+        state="OH",
+        renews_on=D(2027, 6, 30),
+    )
+
+    assert again.other_type == "certified addiction COUNSELOR"
+    assert renewal_progress(license=again, on=D(2026, 6, 1)).self_reported_hours == 6
+
+
+def test_renaming_an_other_license_moves_its_self_reported_credit(clinician):
+    counselor, art_therapist = _other_licenses_in_ohio(clinician)
+    _report(clinician, counselor, "6")
+
+    renamed = license_update(license=counselor, other_type="Licensed Chemical Dependency Counselor")
+
+    assert renewal_progress(license=renamed, on=D(2026, 6, 1)).self_reported_hours == 6
+    assert renewal_progress(license=art_therapist, on=D(2026, 6, 1)).self_reported_hours == 0
+
+
 def test_staff_see_the_licenses_self_reported_credit_counts_toward(staff_client, clinician):
     credit = _report(clinician, clinician.licenses.get(), "6")
 

@@ -28,7 +28,7 @@ class AccountCreationForm(CertificateNameMixin, AdminUserCreationForm):
 class LicenseInline(admin.TabularInline):
     model = License
     form = LicenseForm
-    fields = ["license_type", "profession", "state", "number", "renews_on"]
+    fields = ["license_type", "other_type", "profession", "state", "number", "renews_on"]
     extra = 0
 
 

@@ -13,7 +13,7 @@ from courses.models import License, LicenseType, User
 from courses.pdf.fonts import certificate_text
 from courses.services.licenses import license_create
 
-LICENSE_FIELDS = ["license_type", "state", "number", "renews_on", "profession"]
+LICENSE_FIELDS = ["license_type", "other_type", "state", "number", "renews_on", "profession"]
 NAME_HINT = "Please write your name in Latin, Greek or Cyrillic letters, as on your license."
 
 
@@ -85,7 +85,7 @@ class LicenseSignupForm(CertificateNameMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        license = License(**{name: cleaned.get(name) or "" for name in LICENSE_FIELDS[:3]})
+        license = License(**{name: cleaned.get(name) or "" for name in LICENSE_FIELDS[:4]})
         try:
             license.clean()
         except ValidationError as error:

@@ -44,6 +44,12 @@ class License(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="licenses"
     )
     license_type = models.CharField(max_length=20, choices=LicenseType.choices)
+    other_type = models.CharField(
+        "license name",
+        max_length=100,
+        blank=True,
+        help_text="Only for 'Other': the license as your board names it.",
+    )
     profession = models.CharField(
         max_length=30,
         choices=Profession.choices,
@@ -81,19 +87,28 @@ class License(models.Model):
         return self.short_name
 
     def save(self, *args, **kwargs):
-        self.profession = PROFESSION_OF.get(self.license_type, self.profession)
+        self._set_from_type()
         super().save(*args, **kwargs)
+
+    def _set_from_type(self):
+        self.profession = PROFESSION_OF.get(self.license_type, self.profession)
+        is_other = self.license_type == LicenseType.OTHER
+        self.other_type = " ".join(self.other_type.split()) if is_other else ""
 
     @property
     def short_name(self) -> str:
         """'LCSW (Texas)', as the catalog and My CE name it."""
-        kind = self.license_type.upper() if self.license_type != LicenseType.OTHER else "License"
+        kind = self.license_type.upper()
         if self.license_type in (LicenseType.PSYCHOLOGIST, LicenseType.PSYD, LicenseType.PHD):
             kind = self.get_license_type_display()
+        elif self.license_type == LicenseType.OTHER:
+            kind = self.other_type or "License"
         return f"{kind} ({self.get_state_display()})" if self.state else kind
 
     def clean(self):
-        self.profession = PROFESSION_OF.get(self.license_type, self.profession)
+        self._set_from_type()
+        if self.license_type == LicenseType.OTHER and not self.other_type:
+            raise ValidationError({"other_type": "Name the license as your board does."})
         if self.license_type and self.license_type != LicenseType.OTHER:
             missing = {
                 field: "Your license details go on your certificates."
@@ -105,10 +120,16 @@ class License(models.Model):
 
     @property
     def board_key(self) -> dict:
-        """The license as its board knows it, by type and state rather than by row: what
-        self-reported credit and renewal reminders name, so that they still apply to a
-        license removed and added again."""
-        return {"license_type": self.license_type, "state": self.state}
+        """The license as its board knows it, by type, state and (for 'Other') name rather
+        than by row: what self-reported credit and renewal reminders name, so that they
+        still apply to a license removed and added again. The name is compared without
+        case or extra spaces, as a clinician may type it differently the second time."""
+        name = self.other_type if self.license_type == LicenseType.OTHER else ""
+        return {
+            "license_type": self.license_type,
+            "state": self.state,
+            "other_type": " ".join(name.split()).casefold(),
+        }
 
     def snapshot(self) -> dict:
         """What a certificate states about this license (Certificate.licenses): the type

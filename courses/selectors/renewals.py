@@ -17,8 +17,8 @@ is for the license's current renewal period:
 Credit counts toward a license when it was completed in the period and is either a
 certificate of this provider that states the license (a valid one, not replaced by a
 reissue) of a course one of whose approvals, current on the day of completion, covers
-the license; or self-reported credit the clinician entered for a license of its type and
-state (SelfReportedCredit.counts_toward).
+the license; or self-reported credit the clinician entered for a license of its type,
+state and (for 'Other') name (SelfReportedCredit.counts_toward, License.board_key).
 
 Without a renewal date or a requirement profile for the license's state and type there
 is nothing to measure: `period` is None and `problem` says what is missing.

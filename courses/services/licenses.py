@@ -8,7 +8,7 @@ from django.db import transaction
 
 from courses.models import License, SelfReportedCredit, User
 
-LICENSE_FIELDS = ("license_type", "profession", "state", "number", "renews_on")
+LICENSE_FIELDS = ("license_type", "other_type", "profession", "state", "number", "renews_on")
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def license_create(*, holder: User, **fields) -> License:
 @transaction.atomic
 def license_update(*, license: License, **fields) -> License:
     """Change a license's details; certificates issued with it keep their snapshot, and
-    self-reported credit for it follows a corrected type or state."""
+    self-reported credit for it follows a corrected type, state or name."""
     license = License.objects.select_for_update().get(pk=license.pk)
     before = license.board_key
     _license_save(license, fields)

@@ -3,7 +3,7 @@ who still lacks hours gets one email listing what each license is missing.
 
 Run daily by beat (courses.tasks.renewal_reminders_send). A day missed (no beat, a
 worker down) is caught up the next run: a license is due the reminder of the smallest
-mark at or above its days left, if that one was not sent for its type, state and
+mark at or above its days left, if that one was not sent for its License.board_key and
 renewal date (to a license removed and added again, say). The RenewalReminder rows are
 written in the same transaction as the email's outbox row, and their unique constraint
 makes a second run, or two at once, send nothing more.
@@ -25,6 +25,7 @@ from courses.selectors.renewals import RenewalProgress, renewals_for
 logger = logging.getLogger(__name__)
 
 MARKS = sorted(ReminderMark.values)  # 7, 30, 90
+BOARD_KEY = tuple(License().board_key)  # the RenewalReminder columns it fills
 
 
 def reminder_mark(days_left: int) -> int | None:
@@ -38,9 +39,9 @@ def _due(progress: list[RenewalProgress], sent: set) -> list[tuple[RenewalProgre
         if p.period is None or not (p.missing or p.gaps):
             continue
         mark = reminder_mark(p.days_left)
-        key = (p.license.license_type, p.license.state, p.end, mark)
+        key = (*p.license.board_key.values(), p.end, mark)
         if mark is not None and key not in sent:
-            sent.add(key)  # two 'other' licenses in one state share it
+            sent.add(key)  # one board key held twice (an 'Other' license entered twice)
             due.append((p, mark))
     return due
 
@@ -52,7 +53,7 @@ def renewal_reminder_send(
     """One email to the holder listing what each license due a reminder is missing."""
     sent = set(
         RenewalReminder.objects.filter(holder=holder).values_list(
-            "license_type", "state", "renews_on", "days_before"
+            *BOARD_KEY, "renews_on", "days_before"
         )
     )
     due = _due(renewals_for(holder=holder, on=on, licenses=licenses), sent)
