@@ -9,7 +9,7 @@ from django.core import mail
 
 from ceapp.celery import app as celery_app
 from courses.models import RenewalReminder, RequirementMinimum, RequirementProfile
-from courses.services.licenses import license_create, license_delete
+from courses.services.licenses import license_create, license_delete, license_update
 from courses.services.reminders import reminder_mark, renewal_reminders_send
 from tests.factories import ApprovalFactory, CourseFactory, CreditTypeFactory, UserFactory
 from tests.report_data import certificate_on
@@ -146,6 +146,29 @@ def test_a_license_removed_and_added_back_is_not_reminded_again(
     assert run(days_before(29), django_capture_on_commit_callbacks) == 0
     assert len(mail.outbox) == 1
     assert run(days_before(7), django_capture_on_commit_callbacks) == 1  # the next mark
+
+
+def test_an_edited_license_is_reminded_for_its_renewal_as_edited(
+    outbox, california_lmft, django_capture_on_commit_callbacks
+):
+    """Reminders are recorded by the renewal date they were about, read from the license
+    each run: a renewal date moved on, or a new state, is a renewal not reminded yet, and
+    the old date's reminder neither blocks it nor is sent again."""
+    RequirementProfile.objects.create(state="NV", license_type="lmft", hours_required=40)
+    license = clinician().licenses.get()
+    assert run(days_before(30), django_capture_on_commit_callbacks) == 1
+
+    license_update(license=license, renews_on=D(2027, 8, 15))  # the board extended it
+    assert run(days_before(29), django_capture_on_commit_callbacks) == 1
+    assert "renews on August 15, 2027, in 75 days" in mail.outbox[-1].body
+    assert run(days_before(28), django_capture_on_commit_callbacks) == 0
+
+    license_update(license=license, state="NV")
+    assert run(days_before(27), django_capture_on_commit_callbacks) == 1
+    assert "LMFT (Nevada)" in mail.outbox[-1].body
+    assert run(D(2027, 7, 16), django_capture_on_commit_callbacks) == 1  # 30 days before
+    assert "in 30 days" in mail.outbox[-1].body
+    assert len(mail.outbox) == 4
 
 
 def test_two_other_licenses_in_one_state_are_each_reminded(
