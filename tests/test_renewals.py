@@ -292,6 +292,24 @@ def test_an_other_license_added_back_under_its_name_typed_differently_counts_its
     assert renewal_progress(license=again, on=D(2026, 6, 1)).self_reported_hours == 6
 
 
+def test_a_certificate_states_an_other_license_by_name_and_counts_toward_it_alone(clinician):
+    counselor, art_therapist = _other_licenses_in_ohio(clinician)
+    license_delete(license=art_therapist)  # held only the counselor's license at issue
+    course = CourseFactory(ce_hours=Decimal("3"))
+    ApprovalFactory(course=course, coverage=[("counseling", "")])
+    certificate = certificate_on(D(2026, 1, 5), learner=clinician, course=course)
+    art_therapist = license_create(
+        holder=clinician, license_type="other", other_type="Art Therapist", state="OH"
+    )
+
+    assert [held["license_type"] for held in certificate.licenses] == [
+        "Licensed Marriage and Family Therapist (LMFT)",
+        "Certified Addiction Counselor",
+    ]
+    assert renewal_progress(license=counselor, on=D(2026, 6, 1)).provider_hours == 3
+    assert renewal_progress(license=art_therapist, on=D(2026, 6, 1)).provider_hours == 0
+
+
 def test_renaming_an_other_license_moves_its_self_reported_credit(clinician):
     counselor, art_therapist = _other_licenses_in_ohio(clinician)
     _report(clinician, counselor, "6")

@@ -136,10 +136,17 @@ class License(models.Model):
         as printed, the state's two-letter code."""
         return {
             "profession": self.profession,
-            "license_type": self.get_license_type_display(),
+            "license_type": self.type_display,
             "state": self.state,
             "number": self.number,
         }
+
+    @property
+    def type_display(self) -> str:
+        """The type as certificates print it: an 'Other' license by its name."""
+        if self.license_type == LicenseType.OTHER and self.other_type:
+            return self.other_type
+        return self.get_license_type_display()
 
 
 class RequirementProfile(models.Model):

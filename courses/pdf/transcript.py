@@ -47,7 +47,7 @@ def period_text(transcript: Transcript) -> str:
 
 
 def license_text(license) -> str:
-    parts = [license.get_license_type_display(), license.number, license.get_state_display()]
+    parts = [license.type_display, license.number, license.get_state_display()]
     return " · ".join(part for part in parts if part)
 
 

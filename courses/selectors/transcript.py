@@ -75,15 +75,19 @@ class InProgress:
 def _stated_as(certificate: Certificate, license: License) -> list[dict]:
     """How the certificate states this license (its type and state), as a snapshot
     (License.snapshot()); empty when it does not state it."""
-    kind = license.get_license_type_display()
+    # Certificates issued before 'Other' licenses had names print them as "Other".
+    kinds = {license.type_display, license.get_license_type_display()}
     if certificate.licenses:
         return [
             held
             for held in certificate.licenses
-            if (held["license_type"], held["state"]) == (kind, license.state)
+            if held["license_type"] in kinds and held["state"] == license.state
         ]
     # Layout 1 certificates state one license in their own fields, the state by name.
-    if (certificate.license_type, certificate.license_state) == (kind, license.get_state_display()):
+    if (
+        certificate.license_type in kinds
+        and certificate.license_state == license.get_state_display()
+    ):
         return [
             {
                 "license_type": certificate.license_type,
