@@ -41,14 +41,38 @@ def missing_glyphs(data: bytes, text: str) -> dict[str, str]:
 
 def text_runs(data: bytes, page: int = 0) -> list[tuple[str, float, float, float]]:
     """(text, left x, right x, baseline y) of each string drawn on a page, in points."""
-    runs = []
+    return [(text, left, right, y) for text, left, right, y, *_ in _strings(data, page)]
+
+
+def text_boxes(data: bytes, page: int = 0) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, bottom, right, top) of each string drawn on a page, in points: its
+    advance width, and its baseline less the font's descent and plus its ascent."""
+    boxes = []
+    for text, left, right, y, name, size in _strings(data, page):
+        face = pdfmetrics.getFont(name).face
+        boxes.append(
+            (text, left, y + face.descent * size / 1000, right, y + face.ascent * size / 1000)
+        )
+    return boxes
+
+
+def _strings(data, page):
+    strings, pen = [], None  # where the string before ended, if its line goes on
 
     def visit(text, cm, tm, font, size):
-        if text.strip() and font:
-            name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
-            x, y = cm[4] + tm[4], cm[5] + tm[5]
-            width = pdfmetrics.stringWidth(text.strip(), name, size)
-            runs.append((text.strip(), x, x + width, y))
+        nonlocal pen
+        if not (text.strip() and font):
+            return
+        name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+        # Text matrix then transformation matrix, neither rotated nor skewed here.
+        x, y = cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5]
+        size *= cm[0] * tm[0]
+        if pen and pen[1] == y:
+            # pypdf gives a string drawn on along a line the line's start.
+            x = pen[0] + pdfmetrics.stringWidth(text[: len(text) - len(text.lstrip())], name, size)
+        right = x + pdfmetrics.stringWidth(text.strip(), name, size)
+        strings.append((text.strip(), x, right, y, name, size))
+        pen = None if text.endswith("\n") else (right, y)
 
     PdfReader(io.BytesIO(data)).pages[page].extract_text(visitor_text=visit)
-    return runs
+    return strings

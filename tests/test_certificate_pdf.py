@@ -39,7 +39,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.pdf_fonts import NAMES, embedded_fonts, missing_glyphs, text_runs
+from tests.pdf_fonts import NAMES, embedded_fonts, missing_glyphs, text_boxes, text_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +190,32 @@ def outside_the_margins(runs) -> list[str]:
     return [text for text, left, right, _ in runs if left < 54 - 0.5 or right > 792 - 54 + 0.5]
 
 
+def _clashes(data: bytes) -> list[str]:
+    """What a reader would notice: strings in the margins, strings over one another, and
+    strings in the QR code's quiet zone (4 modules of white, which phones need to read it)."""
+    boxes, rects = text_boxes(data), _qr_rects(data)
+    quiet = 4 * min(h for *_, h in rects)
+    zone = (
+        min(x for x, *_ in rects) - quiet,
+        min(y for _, y, *_ in rects) - quiet,
+        max(x + w for x, _, w, _ in rects) + quiet,
+        max(y + h for _, y, _, h in rects) + quiet,
+    )
+
+    def overlap(a, b):  # (left, bottom, right, top), half a point apart at least
+        return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+    return (
+        [f"in the margin: {text}" for text in outside_the_margins(text_runs(data))]
+        + [
+            f"{a[0]!r} over {b[0]!r}"
+            for a, b in itertools.combinations(boxes, 2)
+            if overlap(a[1:], b[1:])
+        ]
+        + [f"by the QR code: {text}" for text, *box in boxes if overlap(box, zone)]
+    )
+
+
 def test_pdf_prints_long_licenses_in_full_inside_the_margins():
     learner = UserFactory(license=None)
     for kind, state in [("lpcc", "DC"), ("lmft", "MA"), ("lcsw", "TX"), ("psychologist", "NY")]:
@@ -251,6 +277,56 @@ def test_pdf_wraps_a_long_name_and_provider_inside_their_space(layout):
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
 
 
+@pytest.mark.parametrize("layout", [1, 2])
+def test_pdf_wraps_a_long_fact_in_its_own_column(layout):
+    delivery = (
+        "Home study, self-paced online, with live interactive webinar follow-up sessions, "
+        "a printed workbook, audio recordings and a supervised practicum at an approved site"
+    )
+    certificate = _certificate()
+    certificate.layout = layout
+    certificate.delivery_format = delivery
+
+    data = certificate_pdf_render(certificate)
+
+    assert _clashes(data) == []
+    assert delivery in _text(data)
+    # The approvals move down under it and still end above the signature.
+    runs = text_runs(data)
+    footer = next(i for i, (text, *_) in enumerate(runs) if text == "Jordan Ellis, PsyD")
+    assert min(y for *_, y in runs[:footer]) > FOOTER_TOP
+
+
+@pytest.mark.parametrize("layout", [1, 2])
+def test_pdf_breaks_a_word_too_long_for_its_line(layout):
+    # A surname as it was once registered, a provider and a title in compound words.
+    name = (
+        "Hubert Blaine Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft"
+        "schaferswessenschafewarenwohlgepflegeundsorgfaltigkeitbeschutzen Sr., PhD"
+    )
+    provider = (
+        "Landesinstitut für Kinderundjugendlichenpsychotherapeutenweiterbildungsakkreditierung"
+        " und Supervision in Nordrhein-Westfalen"
+    )
+    title = "Psychotherapeutenweiterbildungsakkreditierungsstellenqualitätssicherung in Practice"
+    certificate = _certificate(title=title)
+    certificate.layout = layout
+    certificate.learner_name, certificate.provider_name = name, provider
+
+    data = certificate_pdf_render(certificate)
+
+    assert _clashes(data) == []
+    # The heading's provider stays clear of the logo and the reissue mark.
+    runs = text_runs(data)
+    heading = [(left, right) for text, left, right, _ in runs if text in provider.upper()]
+    assert heading
+    assert all(left >= 396 - 210 and right <= 396 + 210 for left, right in heading)
+    # Every letter is printed, the long words only broken across lines.
+    letters = "".join(_text(data).split())
+    for stated in [name, provider.upper(), title]:
+        assert "".join(stated.split()) in letters
+
+
 def test_pdf_is_deterministic_and_dated_from_the_certificate():
     certificate = _certificate()
     first = certificate_pdf_render(certificate)
@@ -268,12 +344,8 @@ def test_qr_payload_is_the_public_verification_url(settings):
     )
 
 
-def _drawn_qr_matrix(data: bytes):
-    """Rebuild the QR module grid from the rectangles in the page's content stream.
-
-    The QR code is the one path made of many rectangles; its modules are the
-    smallest rectangle height, and its top-left module is at (min x, max top).
-    """
+def _qr_rects(data: bytes):
+    """The (x, y, width, height) rectangles of the QR code: the one path made of many."""
     page = PdfReader(io.BytesIO(data)).pages[0]
     paths, current = [], []
     for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
@@ -282,7 +354,16 @@ def _drawn_qr_matrix(data: bytes):
         elif operator in {b"f", b"f*", b"S", b"B", b"B*", b"n"} and current:
             paths.append(current)
             current = []
-    rects = max(paths, key=len)
+    return max(paths, key=len)
+
+
+def _drawn_qr_matrix(data: bytes):
+    """Rebuild the QR module grid from the rectangles in the page's content stream.
+
+    The QR code is the one path made of many rectangles; its modules are the
+    smallest rectangle height, and its top-left module is at (min x, max top).
+    """
+    rects = _qr_rects(data)
     module = min(h for _, _, _, h in rects)
     left, top = min(x for x, _, _, _ in rects), max(y + h for _, y, _, h in rects)
     size = round((top - min(y for _, y, _, _ in rects)) / module)

@@ -82,22 +82,45 @@ def _date(value) -> str:
 
 
 def _centred(canvas, text, y, font, size, color=colors.black, max_width=TEXT_WIDTH) -> float:
-    """Draw `text` centred from the baseline `y`; return its last line's baseline.
-
-    A long line shrinks to fit, down to 8 pt, as issued certificates print it; one longer
-    still wraps in type of at most 14 pt, so a long name stays legible and inside the page."""
-    lines, fitted = [text], size
-    while fitted > 8 and stringWidth(text, font, fitted) > max_width:
-        fitted -= 0.5
-    if stringWidth(text, font, fitted) > max_width:
-        fitted = min(size, 14)
-        lines = simpleSplit(text, font, fitted, max_width)
-    canvas.setFont(font, fitted)
+    """Draw `text` centred on the page from the baseline `y`; return its last line's baseline."""
     canvas.setFillColor(color)
+    return _draw_text(canvas, text, PAGE_WIDTH / 2, y, font, size, max_width)
+
+
+def _draw_text(canvas, text, x, y, font, size, width, *, smallest=8, wrap=14) -> float:
+    """Draw `text` centred on `x` from the baseline `y`, no wider than `width`; return its
+    last line's baseline.
+
+    A long line shrinks to fit, down to `smallest`, as issued certificates print it; one
+    longer still wraps in type of at most `wrap`, a word too long for a line breaking
+    inside it."""
+    fitted = size
+    while fitted > smallest and stringWidth(text, font, fitted) > width:
+        fitted -= 0.5
+    lines = [text]
+    if stringWidth(text, font, fitted) > width:
+        fitted = min(size, wrap)
+        lines = [
+            piece
+            for line in simpleSplit(text, font, fitted, width)
+            for piece in _break_word(line, font, fitted, width)
+        ]
+    canvas.setFont(font, fitted)
     leading = fitted * 1.2
     for i, line in enumerate(lines):
-        canvas.drawCentredString(PAGE_WIDTH / 2, y - i * leading, line)
+        canvas.drawCentredString(x, y - i * leading, line)
     return y - (len(lines) - 1) * leading
+
+
+def _break_word(line, font, size, width) -> list[str]:
+    """`line` in pieces no wider than `width`: more than one only for a line of one word
+    too long for it. (ReportLab's textsplit.wordSplit lets punctuation hang past `width`.)"""
+    pieces = [""]
+    for char in line:
+        if pieces[-1] and stringWidth(pieces[-1] + char, font, size) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
 
 
 def _paragraph(canvas, markup, style, x, top, width) -> float:
@@ -290,7 +313,7 @@ def _draw_layout_1(canvas, certificate):
         ("Date completed", _date(certificate.completed_on), 1),
         ("Format", certificate.delivery_format, 1),
     ]
-    _draw_facts(canvas, facts, y, label=(8, 14), value=(13, 8), padding=12)
+    y = _draw_facts(canvas, facts, y, label=(8, 14), value=(13, 8), padding=12)
     _draw_rule(canvas, y - 12)
 
     _draw_approvals(canvas, certificate, y - 20, FOOTER_TOP)
@@ -341,14 +364,15 @@ def _draw_rule(canvas, y):
     canvas.line(MARGIN + 60, y, PAGE_WIDTH - MARGIN - 60, y)
 
 
-def _draw_facts(canvas, facts, y, *, label=(7.5, 13), value=(11.5, 7), padding=10):
+def _draw_facts(canvas, facts, y, *, label=(7.5, 13), value=(11.5, 7), padding=10) -> float:
     """(label, value, share of the width) side by side, as a board clerk scans for them.
     `label` is its type size and height over the value; `value` its largest and smallest
-    type size, shrinking to fit the column less `padding`."""
+    type size, shrinking to fit the column less `padding`, then wrapping in it. Returns
+    the baseline of the lowest value line."""
     label_size, label_rise = label
     largest, smallest = value
     total = sum(share for _, _, share in facts)
-    left = MARGIN
+    left, bottom = MARGIN, y
     for name, text, share in facts:
         column = TEXT_WIDTH * share / total
         centre = left + column / 2
@@ -357,11 +381,12 @@ def _draw_facts(canvas, facts, y, *, label=(7.5, 13), value=(11.5, 7), padding=1
         canvas.setFont(SANS, label_size)
         canvas.drawCentredString(centre, y + label_rise, name.upper())
         canvas.setFillColor(colors.black)
-        size = largest
-        while size > smallest and stringWidth(text, SANS_BOLD, size) > column - padding:
-            size -= 0.5
-        canvas.setFont(SANS_BOLD, size)
-        canvas.drawCentredString(centre, y, text)
+        width = column - padding
+        last = _draw_text(
+            canvas, text, centre, y, SANS_BOLD, largest, width, smallest=smallest, wrap=smallest
+        )
+        bottom = min(bottom, last)
+    return bottom
 
 
 def _draw_approvals_2(canvas, certificate, top, bottom):
@@ -404,7 +429,7 @@ def _draw_layout_2(canvas, certificate):
     y = _draw_course_title(canvas, certificate, y - 6, title=(15, 18), authors=(9, 11), gap=3)
 
     y -= 26
-    _draw_facts(
+    y = _draw_facts(
         canvas,
         [
             ("CE hours", certificate.ce_hours_display, 2),
