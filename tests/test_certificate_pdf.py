@@ -277,6 +277,41 @@ def test_pdf_wraps_a_long_name_and_provider_inside_their_space(layout):
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
 
 
+def _footer(data: bytes) -> list[tuple[str, float]]:
+    """(text, type size) of each line under the signature."""
+    return [
+        (text, top - bottom)
+        for text, left, bottom, _, top in text_boxes(data)
+        if bottom < FOOTER_TOP and left < 792 / 2
+    ]
+
+
+@pytest.mark.parametrize("layout", [1, 2])
+def test_pdf_footer_cuts_long_provider_lines_clear_of_the_code_and_qr_code(layout):
+    # As long as the fields allow: 200 characters each, 400 for the contact line.
+    provider = ("Institute for Interdisciplinary Behavioral Health Education " * 4)[:200]
+    administrator = ("Alexandra Konstantinopoulou-Whitfield, PhD, ABPP, " * 4)[:200]
+    title = ("Director of Continuing Education and Professional Development, " * 4)[:200]
+    contact = f"(555) 010-0100 · ce@{'continuing-education.' * 18}example.org"[:400]
+    certificate = _certificate()
+    certificate.layout = layout
+    certificate.provider_name, certificate.provider_contact = provider, contact
+    certificate.administrator_name, certificate.administrator_title = administrator, title
+
+    data = certificate_pdf_render(certificate)
+
+    assert _clashes(data) == []
+    # Each line shrinks, in type still legible, and then ends in an ellipsis.
+    stated = [administrator, title, provider] + ([contact] if layout == 2 else [])
+    for (line, size), full in zip(_footer(data), stated, strict=True):
+        assert line.endswith("…") and full.startswith(line[:-1])
+        assert size >= 6.5
+    # The provider is named in full at the top, and the code is whole.
+    text = _text(data)
+    assert provider.upper() in text
+    assert f"Verification code {certificate.code}" in text
+
+
 @pytest.mark.parametrize("layout", [1, 2])
 def test_pdf_wraps_a_long_fact_in_its_own_column(layout):
     delivery = (

@@ -87,18 +87,24 @@ def _centred(canvas, text, y, font, size, color=colors.black, max_width=TEXT_WID
     return _draw_text(canvas, text, PAGE_WIDTH / 2, y, font, size, max_width)
 
 
-def _draw_text(canvas, text, x, y, font, size, width, *, smallest=8, wrap=14) -> float:
-    """Draw `text` centred on `x` from the baseline `y`, no wider than `width`; return its
-    last line's baseline.
+def _draw_text(
+    canvas, text, x, y, font, size, width, *, centred=True, smallest=8, wrap=14, cut=False
+) -> float:
+    """Draw `text` centred on `x` (or from it) from the baseline `y`, no wider than `width`;
+    return its last line's baseline.
 
-    A long line shrinks to fit, down to `smallest`, as issued certificates print it; one
-    longer still wraps in type of at most `wrap`, a word too long for a line breaking
-    inside it."""
+    A long line shrinks to fit, down to `smallest`, as issued certificates print it. One
+    longer still is `cut` short at an ellipsis, or else wraps in type of at most `wrap`,
+    a word too long for a line breaking inside it."""
     fitted = size
     while fitted > smallest and stringWidth(text, font, fitted) > width:
         fitted -= 0.5
-    lines = [text]
-    if stringWidth(text, font, fitted) > width:
+    lines, too_long = [text], stringWidth(text, font, fitted) > width
+    if too_long and cut:
+        while stringWidth(text + "…", font, fitted) > width:
+            text = text[:-1]
+        lines = [text.rstrip() + "…"]
+    elif too_long:
         fitted = min(size, wrap)
         lines = [
             piece
@@ -106,9 +112,10 @@ def _draw_text(canvas, text, x, y, font, size, width, *, smallest=8, wrap=14) ->
             for piece in _break_word(line, font, fitted, width)
         ]
     canvas.setFont(font, fitted)
+    draw = canvas.drawCentredString if centred else canvas.drawString
     leading = fitted * 1.2
     for i, line in enumerate(lines):
-        canvas.drawCentredString(x, y - i * leading, line)
+        draw(x, y - i * leading, line)
     return y - (len(lines) - 1) * leading
 
 
@@ -207,25 +214,32 @@ def _draw_fitted(canvas, items, top, bottom, *, sizes, leading, gap):
         y -= height
 
 
-def _draw_footer(canvas, certificate):
-    # Signature block, left.
+def _draw_footer(canvas, certificate, contact=""):
+    """The signature block, the verification code and QR code, and `contact` under them."""
+    qr_x, qr_y = PAGE_WIDTH - MARGIN - QR_SIZE + 4, 46
+    text_right = qr_x - 14  # the QR code needs a quiet zone around it
+
+    # Signature block, left. Its lines end short of the verification code beside the
+    # first two and of the QR code's quiet zone, in an ellipsis if they must.
     line_y, left, line_width = 84, MARGIN + 10, 230
     _draw_image(canvas, certificate.signature_image.name, left, line_y + 3, line_width, 44, "sw")
     canvas.setStrokeColor(colors.black)
     canvas.setLineWidth(0.6)
     canvas.line(left, line_y, left + line_width, line_y)
+    beside_code = text_right - stringWidth(certificate.code, SANS_BOLD, 15) - 14 - left
+    below_code = text_right - left
+
+    def line(text, y, font, size, width):
+        _draw_text(canvas, text, left, y, font, size, width, centred=False, smallest=6.5, cut=True)
+
     canvas.setFillColor(colors.black)
-    canvas.setFont(SANS_BOLD, 10)
-    canvas.drawString(left, line_y - 13, certificate.administrator_name or " ")
-    canvas.setFont(SANS, 8.5)
+    line(certificate.administrator_name or " ", line_y - 13, SANS_BOLD, 10, beside_code)
     canvas.setFillColor(GREY)
-    canvas.drawString(left, line_y - 25, certificate.administrator_title)
-    canvas.drawString(left, line_y - 36, certificate.provider_name)
+    line(certificate.administrator_title, line_y - 25, SANS, 8.5, beside_code)
+    line(certificate.provider_name, line_y - 36, SANS, 8.5, below_code)
 
     # Verification, right: the code in words and as a QR code of the public URL.
-    qr_x, qr_y = PAGE_WIDTH - MARGIN - QR_SIZE + 4, 46
     _draw_qr(canvas, certificate_qr_payload(certificate), qr_x, qr_y, QR_SIZE)
-    text_right = qr_x - 14  # the QR code needs a quiet zone around it
     verify_url = settings.SITE_URL.rstrip("/") + reverse("verify")
     canvas.setFillColor(GREY)
     canvas.setFont(SANS, 8)
@@ -236,6 +250,9 @@ def _draw_footer(canvas, certificate):
     canvas.setFillColor(NAVY)
     canvas.setFont(SANS_BOLD, 15)
     canvas.drawRightString(text_right, 61, certificate.code)
+    if contact:
+        canvas.setFillColor(GREY)
+        line(contact, 36, SANS, 7.5, below_code)
 
 
 def certificate_pdf_cached(certificate: Certificate) -> bytes:
@@ -446,11 +463,7 @@ def _draw_layout_2(canvas, certificate):
     _draw_rule(canvas, y - 9)
 
     _draw_approvals_2(canvas, certificate, y - 15, FOOTER_TOP)
-    _draw_footer(canvas, certificate)
-    if certificate.provider_contact:
-        canvas.setFont(SANS, 7.5)
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN + 10, 36, certificate.provider_contact)
+    _draw_footer(canvas, certificate, certificate.provider_contact)
 
 
 LAYOUTS = {1: _draw_layout_1, 2: _draw_layout_2}
