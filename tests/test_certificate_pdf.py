@@ -362,6 +362,58 @@ def test_pdf_breaks_a_word_too_long_for_its_line(layout):
         assert "".join(stated.split()) in letters
 
 
+@pytest.mark.parametrize("layout", [1, 2])
+def test_pdf_approvals_under_a_long_name_shrink_clear_of_the_footer(layout):
+    name = (
+        "María de los Ángeles Fernández-Castellanos y Rodríguez-Villaseñor de la Concepción "
+        "Montenegro-Santisteban, PhD, LCSW, LMFT, LPCC, Board Certified Diplomate in Clinical "
+        "Social Work"
+    )
+    certificate = _certificate(title=("Trauma-Informed Supervision in Clinical Practice " * 4))
+    certificate.layout = layout
+    certificate.learner_name = name
+    certificate.approvals = certificate.approvals * 4  # eight boards' statements
+
+    data = certificate_pdf_render(certificate)
+
+    assert _clashes(data) == []
+    runs = text_runs(data)
+    footer = next(i for i, (text, *_) in enumerate(runs) if text == "Jordan Ellis, PsyD")
+    assert min(y for *_, y in runs[:footer]) > FOOTER_TOP
+    assert _text(data).count(LONG_STATEMENT_PRINTED) == 4
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+
+
+@pytest.mark.parametrize("layout", [1, 2])
+def test_pdf_of_every_field_at_its_longest_keeps_the_statements_legible(layout):
+    certificate = _certificate(
+        title=("Trauma-Informed Supervision in Clinical Practice " * 5)[:200]
+    )
+    certificate.layout = layout
+    certificate.provider_name = ("Institute for Behavioral Health Education " * 5)[:200]
+    certificate.learner_name = ("María de los Ángeles Fernández-Castellanos y Rodríguez " * 4)[:200]
+    certificate.delivery_format = ("Home study, self-paced online, with live webinars " * 4)[:200]
+    certificate.licenses = [
+        {
+            "profession": p,
+            "license_type": t,
+            "state": "DC",
+            "number": f"{p}-{'0123456789' * 5}"[:50],
+        }
+        for p, t in [("counseling", "LPCC"), ("mft", "LMFT"), ("social_work", "LCSW")]
+    ]
+    certificate.approvals = certificate.approvals * 4
+
+    data = certificate_pdf_render(certificate)
+
+    # No space is left above the footer: the statements shrink only so far, all there.
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    assert _text(data).count(LONG_STATEMENT_PRINTED) == 4
+    statements = [top - bottom for text, _, bottom, _, top in text_boxes(data) if "ASWB" in text]
+    assert min(statements) >= 3
+    assert outside_the_margins(text_runs(data)) == []
+
+
 def test_pdf_is_deterministic_and_dated_from_the_certificate():
     certificate = _certificate()
     first = certificate_pdf_render(certificate)

@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import KeepInFrame, Paragraph
 
 from courses.models import Certificate
 
@@ -194,7 +194,8 @@ def _draw_approvals(canvas, certificate, top, bottom):
 
 def _draw_fitted(canvas, items, top, bottom, *, sizes, leading, gap):
     """Paragraphs of markup centred one under another from `top`, in the largest of `sizes`
-    that fits above `bottom`; `leading` and the `gap` after each are shares of the size."""
+    that fits above `bottom` (the smallest scaled down to fit, if even it is too long);
+    `leading` and the `gap` after each are shares of the size."""
     for size in sizes:
         style = ParagraphStyle(
             "fitted",
@@ -203,11 +204,21 @@ def _draw_fitted(canvas, items, top, bottom, *, sizes, leading, gap):
             leading=size * leading,
             textColor=GREY,
             alignment=TA_CENTER,
+            spaceAfter=size * gap,
         )
         paragraphs = [Paragraph(item, style) for item in items]
         heights = [p.wrap(TEXT_WIDTH, PAGE_HEIGHT)[1] + size * gap for p in paragraphs]
         if sum(heights) <= top - bottom:
             break
+    else:
+        # Too long even in the smallest type: scaled down into the space, though to no less
+        # than about 3 pt, as a statement nobody can read is no statement. Only every field
+        # above near its longest leaves less room than that.
+        room = max(top - bottom, sum(heights) * 3 / size)
+        block = KeepInFrame(TEXT_WIDTH, room, paragraphs, mode="shrink")
+        _, height = block.wrapOn(canvas, TEXT_WIDTH, room)
+        block.drawOn(canvas, MARGIN, top - height)
+        return
     y = top
     for paragraph, height in zip(paragraphs, heights, strict=True):
         paragraph.drawOn(canvas, MARGIN, y - height + size * gap)
