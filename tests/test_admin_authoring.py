@@ -14,11 +14,14 @@ from courses.models import (
     AttemptState,
     Choice,
     Course,
+    Enrollment,
     EvaluationItem,
+    EvaluationRating,
     Question,
     QuestionKind,
     Section,
     SectionRead,
+    User,
 )
 from tests.factories import (
     ApprovalFactory,
@@ -579,22 +582,129 @@ def test_unanswered_question_can_be_deleted(admin_client):
     assert not Question.objects.filter(pk=question.pk).exists()
 
 
-@pytest.mark.parametrize("target", ["section", "course"])
-def test_deleting_section_or_course_with_graded_answers_shows_protected_page(admin_client, target):
-    question = QuestionFactory()
+def used_course():
+    """Section 1 “Consent” of a draft course: three learners read it, two answered its
+    question (one of them also read it), and one of those rated the evaluation statement.
+    Returns the course, the section and the question."""
+    course = CourseFactory(title="Power in the Helping Relationship", is_published=False)
+    section = SectionFactory(course=course, number=1, title="Consent")
+    question = QuestionFactory(section=section, number=1)
+    readers = UserFactory.create_batch(3)
+    for reader in readers:
+        SectionRead.objects.create(learner=reader, section=section)
+    first = graded_answer(question, learner=readers[0])
     graded_answer(question)
-    obj = question.section if target == "section" else question.section.course
-    url = reverse(f"admin:courses_{target}_delete", args=[obj.pk])
+    item = EvaluationItemFactory(course=course, text="The learning objectives were met.")
+    evaluation(first.attempt.enrollment, ratings={item: 4})
+    return course, section, question
+
+
+def records():
+    """How many rows of each kind there are: a refused delete leaves every one."""
+    kinds = [Course, Section, Question, EvaluationItem, Enrollment, SectionRead, Answer]
+    return {model.__name__: model.objects.count() for model in (*kinds, EvaluationRating)}
+
+
+KEPT = "these learners’ records depend on {}, and are kept as evidence of their credit."
+COURSE_ADVICE = (
+    "Retire the course instead: it leaves the catalog, and enrolled learners can finish."
+)
+SECTION_ADVICE = "Edit the section or retire the course instead."
+QUESTION_ADVICE = (
+    "Retire the question instead: it leaves the answer booklet, and graded answers stay."
+)
+# used_course()'s records, by kind: what keeps the section, and what keeps the course.
+SECTION_RECORDS = "2 answers 3 section reads"
+COURSE_RECORDS = "2 answers 2 enrollments 1 evaluation rating 3 section reads"
+
+
+@pytest.mark.parametrize(
+    ("target", "refusal"),
+    [
+        (
+            "section",
+            f"The section “Section 1: Consent” can’t be deleted: {KEPT.format('it')} "
+            f"{SECTION_ADVICE} {SECTION_RECORDS}",
+        ),
+        (
+            "course",
+            "The course “Power in the Helping Relationship” can’t be deleted: "
+            f"{KEPT.format('it')} {COURSE_ADVICE} {COURSE_RECORDS}",
+        ),
+    ],
+)
+def test_the_delete_page_of_a_used_section_or_course_counts_what_keeps_it(
+    admin_client, target, refusal
+):
+    """One line says why and what to do instead, then the records by kind with counts,
+    where Django listed each read, answer and rating on a line of its own."""
+    course, section, _ = used_course()
+    url = reverse(
+        f"admin:courses_{target}_delete", args=[(section if target == "section" else course).pk]
+    )
+    before = records()
 
     shown = admin_client.get(url)
     posted = admin_client.post(url, {"post": "yes"})
 
     for response in (shown, posted):
         assert response.status_code == 200
-        assert "would require deleting the following protected related objects" in (
-            response.content.decode()
-        )
-    assert Question.objects.filter(pk=question.pk).exists()
+        page = text_of(response)
+        assert f"{refusal} " in page
+        assert "protected" not in page
+        assert " read Section " not in page  # no row per read
+        assert "Yes, I’m sure" not in page
+    assert records() == before
+
+
+@pytest.mark.parametrize(
+    ("target", "refusal"),
+    [
+        ("course", f"{COURSE_ADVICE} {COURSE_RECORDS}"),
+        ("section", f"{SECTION_ADVICE} {SECTION_RECORDS}"),
+        ("question", f"{QUESTION_ADVICE} 2 answers"),
+    ],
+)
+def test_delete_selected_with_a_used_one_counts_what_keeps_it_and_deletes_none(
+    admin_client, target, refusal
+):
+    course, section, question = used_course()
+    used = {"course": course, "section": section, "question": question}[target]
+    unused = {
+        "course": lambda: CourseFactory(),
+        "section": lambda: SectionFactory(course=course, number=2),
+        "question": lambda: QuestionFactory(section=section, number=2),
+    }[target]()
+    url = reverse(f"admin:courses_{target}_changelist")
+    data = {"action": "delete_selected", "_selected_action": [used.pk, unused.pk]}
+    before = records()
+
+    shown = admin_client.post(url, data)
+    posted = admin_client.post(url, {**data, "post": "yes"})
+
+    plural = used._meta.verbose_name_plural
+    for response in (shown, posted):
+        assert response.status_code == 200
+        page = text_of(response)
+        assert f"The selected {plural} can’t be deleted: {KEPT.format('them')} {refusal} " in page
+        assert "protected" not in page
+        assert "Yes, I’m sure" not in page
+    assert records() == before
+
+
+def test_the_delete_page_of_a_learner_account_counts_what_keeps_it(admin_client):
+    learner = UserFactory(full_name="Dana Clinician, PhD")
+    EnrollmentFactory(learner=learner)
+    url = reverse("admin:courses_user_delete", args=[learner.pk])
+
+    page = text_of(admin_client.post(url, {"post": "yes"}))
+
+    assert (
+        f"The user “Dana Clinician, PhD” can’t be deleted: {KEPT.format('it')} Untick Active "
+        "instead: the account can no longer sign in, and its records stay. 1 enrollment "
+    ) in page
+    assert "protected" not in page
+    assert User.objects.filter(pk=learner.pk).exists()
 
 
 def test_a_section_learners_used_cannot_be_deleted_from_the_course_page(admin_client):

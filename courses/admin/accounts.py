@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from courses.admin.fields import RecordIdsAdminMixin
+from courses.admin.protected import ProtectedCountsAdmin
 from courses.forms.accounts import CertificateNameMixin, LicenseForm
 from courses.models import License, User
 from courses.services.accounts import user_second_factor_reset
@@ -33,8 +34,11 @@ class LicenseInline(admin.TabularInline):
 
 
 @admin.register(User)
-class AccountAdmin(RecordIdsAdminMixin, UserAdmin):
+class AccountAdmin(RecordIdsAdminMixin, ProtectedCountsAdmin, UserAdmin):
     form = AccountChangeForm
+    protected_advice = (
+        "Untick Active instead: the account can no longer sign in, and its records stay."
+    )
     add_form = AccountCreationForm
     list_display = ["email", "full_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from courses.admin.fields import RecordIdsAdminMixin
 from courses.admin.history import AuditTrailAdmin
+from courses.admin.protected import ProtectedCountsAdmin
 from courses.audio import ACCEPT_ATTR
 from courses.models import (
     Answer,
@@ -112,19 +113,6 @@ def update_with_history(request, queryset, **values):
         for field, value in values.items():
             setattr(obj, field, value)
     return bulk_update_with_history(objs, queryset.model, list(values), default_user=request.user)
-
-
-class ProtectedFirstAdmin(AuditTrailAdmin):
-    """Content with its change history; on the delete page, name the graded answers
-    that block a delete.
-
-    Answered questions deny delete permission, so Django would otherwise report a missing
-    permission instead of the protected answers that are the real reason.
-    """
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        return deleted, counts, set() if protected else perms_needed, protected
 
 
 # --- Course -------------------------------------------------------------------------
@@ -250,8 +238,11 @@ class EvaluationItemInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(RecordIdsAdminMixin, ProtectedFirstAdmin):
+class CourseAdmin(RecordIdsAdminMixin, ProtectedCountsAdmin, AuditTrailAdmin):
     form = CourseAdminForm
+    protected_advice = (
+        "Retire the course instead: it leaves the catalog, and enrolled learners can finish."
+    )
     list_display = ["title", "slug", "level", "ce_hours", "is_published", "updated_at"]
     list_filter = ["is_published", "level"]
     search_fields = ["title", "slug", "summary"]
@@ -446,7 +437,8 @@ class HasAudioFilter(admin.SimpleListFilter):
 
 
 @admin.register(Section)
-class SectionAdmin(ProtectedFirstAdmin):
+class SectionAdmin(ProtectedCountsAdmin, AuditTrailAdmin):
+    protected_advice = "Edit the section or retire the course instead."
     list_display = ["course", "number", "title", "has_audio", "reviewed_year"]
     list_display_links = ["number", "title"]
     list_filter = ["course", HasAudioFilter, "reviewed_year"]
@@ -519,7 +511,10 @@ def has_graded_answers(question):
 
 
 @admin.register(Question)
-class QuestionAdmin(ProtectedFirstAdmin):
+class QuestionAdmin(ProtectedCountsAdmin, AuditTrailAdmin):
+    protected_advice = (
+        "Retire the question instead: it leaves the answer booklet, and graded answers stay."
+    )
     list_display = ["course", "section_number", "number", "stem_start", "kind", "is_retired"]
     list_display_links = ["number", "stem_start"]
     list_filter = ["is_retired", "kind", "section__course"]
