@@ -77,6 +77,16 @@ def change_url(obj):
     return reverse(f"admin:courses_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+def inline_errors(response, prefix):
+    """The errors of the inline with this prefix that belong to no one row."""
+    inline = next(
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == prefix
+    )
+    return inline.formset.non_form_errors()
+
+
 # --- Course -------------------------------------------------------------------------
 
 
@@ -729,16 +739,11 @@ def test_a_section_learners_used_cannot_be_deleted_from_the_course_page(admin_cl
     response = admin_client.post(change_url(course), data)
 
     assert response.status_code == 200  # the change form again, with the refusal
-    sections = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.prefix == "sections"
-    )
     message = (
         "Section 2 “Consent” can’t be deleted: 4 learners have read or answered it. "
         "Retire the course or edit the section instead."
     )
-    assert sections.non_form_errors() == [message]
+    assert inline_errors(response, "sections") == [message]
     page = text_of(response)
     assert message in page
     assert "protected" not in page
@@ -786,19 +791,57 @@ def test_a_rated_evaluation_statement_cannot_be_reworded(admin_client):
     assert item.text == "The learning objectives were met."
 
 
-def test_deleting_an_answered_question_from_the_section_page_is_refused(admin_client):
-    question = QuestionFactory()
-    graded_answer(question)
-    data = page_data(admin_client.get(change_url(question.section)))
-    data["questions-0-DELETE"] = "on"
+def test_a_rated_evaluation_statement_cannot_be_deleted_from_the_course_page(admin_client):
+    """Three learners rated it: one short line with the count (not a line per rating),
+    and nothing in the submitted page is saved."""
+    course = CourseFactory(title="Power in the Helping Relationship", is_published=False)
+    rated = EvaluationItemFactory(course=course, text="The learning objectives were met.")
+    EvaluationItemFactory(course=course, text="The author knew the subject.")
+    for _ in range(3):
+        evaluation(EnrollmentFactory(course=course), ratings={rated: 4})
+    data = page_data(admin_client.get(change_url(course)))
+    row = next(i for i in range(2) if data[f"evaluation_items-{i}-id"] == str(rated.pk))
+    data[f"evaluation_items-{row}-DELETE"] = "on"
+    data[f"evaluation_items-{1 - row}-text"] = "The author was an expert."
+    data["title"] = "Retitled"
 
-    response = admin_client.post(change_url(question.section), data)
+    response = admin_client.post(change_url(course), data)
+
+    assert response.status_code == 200  # the change form again, with the refusal
+    message = (
+        "Statement “The learning objectives were met.” can’t be deleted: 3 learners have "
+        "rated it. Retire the course to stop asking it."
+    )
+    assert inline_errors(response, "evaluation_items") == [message]
+    page = text_of(response)
+    assert message in page
+    assert "protected" not in page
+    assert list(course.evaluation_items.values_list("text", flat=True)) == [
+        "The learning objectives were met.",
+        "The author knew the subject.",
+    ]
+    assert EvaluationRating.objects.filter(item=rated).count() == 3
+    course.refresh_from_db()
+    assert course.title == "Power in the Helping Relationship"
+
+
+def test_an_answered_question_cannot_be_deleted_from_the_section_page(admin_client):
+    _, section, question = used_course()
+    data = page_data(admin_client.get(change_url(section)))
+    assert data["questions-0-id"] == str(question.pk)
+    data["questions-0-DELETE"] = "on"
+    data["title"] = "Retitled"
+    before = records()
+
+    response = admin_client.post(change_url(section), data)
 
     assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in (
-        response.content.decode()
-    )
-    assert Question.objects.filter(pk=question.pk).exists()
+    message = f"QUESTION 1 can’t be deleted: 2 learners have answered it. {QUESTION_ADVICE}"
+    assert inline_errors(response, "questions") == [message]
+    assert "protected" not in text_of(response)
+    assert records() == before
+    section.refresh_from_db()
+    assert section.title == "Consent"
 
 
 # --- List pages ---------------------------------------------------------------------

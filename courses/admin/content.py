@@ -106,6 +106,24 @@ class KeptRowsFormSet(BaseInlineFormSet):
             )
 
 
+class UsedRowsFormSet(BaseInlineFormSet):
+    """An inline formset whose rows learners' records PROTECT once used: deleting a used
+    row is refused in one line, refusal(row, learners) with e.g. "4 learners have", the
+    learners counted by learners_using(row)."""
+
+    def clean(self):
+        # First: validating a deleted row (form.is_valid()) runs Django's own check, which
+        # lists every protected record, one by one.
+        refusals = []
+        for form in self.initial_forms:
+            if self._should_delete_form(form) and (count := self.learners_using(form.instance)):
+                learners = "1 learner has" if count == 1 else f"{count} learners have"
+                refusals.append(self.refusal(form.instance, learners))
+        if refusals:
+            raise ValidationError(refusals)
+        super().clean()
+
+
 def update_with_history(request, queryset, **values):
     """queryset.update(), leaving a history row per object that names the staff member."""
     objs = list(queryset)
@@ -137,23 +155,24 @@ class CourseAdminForm(forms.ModelForm):
         return cleaned
 
 
-def section_learners(section) -> int:
-    """How many learners read the section or answered one of its questions: their reads
-    and answers PROTECT it."""
-    readers = SectionRead.objects.filter(section=section).order_by().values("learner")
-    answerers = (
-        Answer.objects.filter(question__section=section)
-        .order_by()
-        .values("attempt__enrollment__learner")
-    )
-    return readers.union(answerers).count()  # UNION: each learner once
+class SectionFormSet(UsedRowsFormSet, RenumberFormSet):
+    def learners_using(self, section):
+        """Who read the section or answered one of its questions."""
+        readers = SectionRead.objects.filter(section=section).order_by().values("learner")
+        answerers = (
+            Answer.objects.filter(question__section=section)
+            .order_by()
+            .values("attempt__enrollment__learner")
+        )
+        return readers.union(answerers).count()  # UNION: each learner once
 
+    def refusal(self, section, learners):
+        return (
+            f"Section {section.number} “{section.title}” can’t be deleted: {learners} read "
+            "or answered it. Retire the course or edit the section instead."
+        )
 
-class SectionFormSet(RenumberFormSet):
     def clean(self):
-        # First: validating a deleted row (form.is_valid()) runs Django's own check, which
-        # lists every protected read and answer, one by one.
-        self._refuse_deleting_used_sections()
         super().clean()
         remaining = [
             form
@@ -162,19 +181,6 @@ class SectionFormSet(RenumberFormSet):
         ]
         if self.instance.is_published and not remaining:
             raise ValidationError("A published course needs a section; unpublish it first.")
-
-    def _refuse_deleting_used_sections(self):
-        refusals = []
-        for form in self.initial_forms:
-            if not self._should_delete_form(form) or not (count := section_learners(form.instance)):
-                continue
-            learners = "1 learner has" if count == 1 else f"{count} learners have"
-            refusals.append(
-                f"Section {form.instance.number} “{form.instance.title}” can’t be deleted: "
-                f"{learners} read or answered it. Retire the course or edit the section instead."
-            )
-        if refusals:
-            raise ValidationError(refusals)
 
 
 class CourseApprovalFormSet(BaseInlineFormSet):
@@ -231,8 +237,20 @@ class SectionInline(admin.TabularInline):
     extra = 0
 
 
+class EvaluationItemFormSet(UsedRowsFormSet):
+    def learners_using(self, item):
+        return item.ratings.count()  # a learner rates it once, in their one evaluation
+
+    def refusal(self, item, learners):
+        return (
+            f"Statement “{item.text}” can’t be deleted: {learners} rated it. "
+            "Retire the course to stop asking it."
+        )
+
+
 class EvaluationItemInline(admin.TabularInline):
     model = EvaluationItem
+    formset = EvaluationItemFormSet
     fields = ["position", "text"]
     extra = 0
 
@@ -373,6 +391,11 @@ class ReferenceInline(admin.StackedInline):
         return obj.apa_html() if obj.pk else "Shown after saving."
 
 
+RETIRE_QUESTION = (
+    "Retire the question instead: it leaves the answer booklet, and graded answers stay."
+)
+
+
 class QuestionInlineForm(NumberedInlineForm):
     def clean(self):
         cleaned = super().clean()
@@ -386,13 +409,21 @@ class QuestionInlineForm(NumberedInlineForm):
         return cleaned
 
 
+class QuestionFormSet(UsedRowsFormSet, RenumberFormSet):
+    def learners_using(self, question):
+        return question.answers.values("attempt__enrollment__learner").distinct().count()
+
+    def refusal(self, question, learners):
+        return f"{question} can’t be deleted: {learners} answered it. {RETIRE_QUESTION}"
+
+
 class QuestionInline(admin.TabularInline):
     """Renumber, reword and retire questions here. Adding one happens on the Question
     page, where its choices are entered and checked in the same save."""
 
     model = Question
     form = QuestionInlineForm
-    formset = RenumberFormSet
+    formset = QuestionFormSet
     fields = ["number", "stem", "kind", "is_retired", "choice_summary"]
     readonly_fields = ["choice_summary"]
     show_change_link = True
@@ -512,9 +543,7 @@ def has_graded_answers(question):
 
 @admin.register(Question)
 class QuestionAdmin(ProtectedCountsAdmin, AuditTrailAdmin):
-    protected_advice = (
-        "Retire the question instead: it leaves the answer booklet, and graded answers stay."
-    )
+    protected_advice = RETIRE_QUESTION
     list_display = ["course", "section_number", "number", "stem_start", "kind", "is_retired"]
     list_display_links = ["number", "stem_start"]
     list_filter = ["is_retired", "kind", "section__course"]
