@@ -30,7 +30,7 @@ class ProtectedCountsAdmin:
         # but the records are the reason it stays.
         counts = Counter(obj._meta for obj in collector.protected)
         protected = [
-            f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
+            f"{count:,} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
             for opts, count in sorted(counts.items(), key=lambda item: str(item[0].verbose_name))
         ]
         return [], {}, set(), protected
