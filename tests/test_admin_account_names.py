@@ -1,10 +1,14 @@
 """The account admin refuses a name or license number that certificates cannot print."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.models import User
-from tests.factories import UserFactory
+from courses.services.renewals import self_reported_credit_create
+from tests.factories import CreditTypeFactory, UserFactory
 from tests.helpers import page_data
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +109,29 @@ def test_an_existing_unprintable_name_does_not_block_other_changes(admin_client)
     account.refresh_from_db()
     assert not account.is_active
     assert account.full_name == "王秀英"
+
+
+def test_a_license_staff_correct_in_the_account_admin_keeps_its_self_reported_credit(
+    admin_client,
+):
+    account = UserFactory(license__license_type="lmft", license__state="CA")
+    credit = self_reported_credit_create(
+        holder=account,
+        licenses=[account.licenses.get()],
+        title="Ethics workshop elsewhere",
+        provider_name="Other CE Co.",
+        completed_on=datetime.date(2026, 4, 1),
+        hours=6,
+        credit_type=CreditTypeFactory(),
+        is_home_study=True,
+        certificate_file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    url = reverse("admin:courses_user_change", args=[account.pk])
+    data = page_data(admin_client.get(url))
+    data["licenses-0-state"] = "NV"  # the clinician had picked the wrong state
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    credit.refresh_from_db()
+    assert credit.counts_for(account.licenses.get(state="NV"))

@@ -13,6 +13,12 @@ from courses.admin.protected import ProtectedCountsAdmin
 from courses.forms.accounts import CertificateNameMixin, LicenseForm
 from courses.models import License, User
 from courses.services.accounts import user_second_factor_reset
+from courses.services.licenses import (
+    LICENSE_FIELDS,
+    license_create,
+    license_delete,
+    license_update,
+)
 
 
 class AccountChangeForm(CertificateNameMixin, UserChangeForm):
@@ -64,6 +70,20 @@ class AccountAdmin(RecordIdsAdminMixin, ProtectedCountsAdmin, UserAdmin):
     filter_horizontal = ["groups"]
     inlines = [LicenseInline]
     actions = ["reset_second_factor"]
+
+    def save_formset(self, request, form, formset, change):
+        # Licenses go through their services, as on the profile page, so self-reported
+        # credit follows a license staff correct.
+        if formset.model is not License:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for license in formset.deleted_objects:
+            license_delete(license=license)
+        for license, changed in formset.changed_objects:
+            license_update(license=license, **{name: getattr(license, name) for name in changed})
+        for license in formset.new_objects:
+            fields = {name: getattr(license, name) for name in LICENSE_FIELDS}
+            license_create(holder=form.instance, **fields)
 
     @admin.action(
         description="Reset the second factor (for a lost authenticator app)",
