@@ -310,6 +310,21 @@ def test_a_certificate_states_an_other_license_by_name_and_counts_toward_it_alon
     assert renewal_progress(license=art_therapist, on=D(2026, 6, 1)).provider_hours == 0
 
 
+def test_each_other_licenses_transcript_download_is_named_for_it(client, clinician):
+    counselor, art_therapist = _other_licenses_in_ohio(clinician)
+    client.force_login(clinician)
+
+    names = [
+        client.get(reverse("courses:transcript_csv"), {"license": lic.pk})["Content-Disposition"]
+        for lic in (counselor, art_therapist)
+    ]
+
+    assert names == [
+        'attachment; filename="ce-transcript-other-certified-addiction-counselor-oh.csv"',
+        'attachment; filename="ce-transcript-other-art-therapist-oh.csv"',
+    ]
+
+
 def test_renaming_an_other_license_moves_its_self_reported_credit(clinician):
     counselor, art_therapist = _other_licenses_in_ohio(clinician)
     _report(clinician, counselor, "6")

@@ -74,7 +74,8 @@ def _filename(form, data, extension: str) -> str:
     period = form.period
     parts = ["ce-transcript"]
     if data.license:
-        parts.append(slugify(f"{data.license.license_type} {data.license.state}"))
+        license = data.license
+        parts.append(slugify(f"{license.license_type} {license.other_type} {license.state}"))
     if period["start"]:
         parts.append(f"from-{period['start']:%Y-%m-%d}")
     if period["end"]:
