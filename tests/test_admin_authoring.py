@@ -285,6 +285,26 @@ def test_new_course_cannot_be_published_before_it_has_sections(admin_client):
     assert not Course.objects.filter(slug="t").exists()
 
 
+@pytest.mark.parametrize(
+    ("inline", "status"),
+    # Django skips the row; with it the published course would have no section left.
+    [("sections", 200), ("evaluation_items", 302)],
+)
+def test_deleting_a_row_whose_id_is_not_the_courses_deletes_nothing(admin_client, inline, status):
+    # A stale or forged row marked for deletion is no server error.
+    course = CourseFactory()
+    SectionFactory(course=course, number=1)
+    EvaluationItemFactory(course=course)
+    data = page_data(admin_client.get(change_url(course)))
+    data[f"{inline}-0-id"] = "999999"
+    data[f"{inline}-0-DELETE"] = "on"
+
+    response = admin_client.post(change_url(course), data)
+
+    assert response.status_code == status
+    assert course.sections.count() == course.evaluation_items.count() == 1
+
+
 def test_published_course_keeps_at_least_one_section(admin_client):
     course = CourseFactory(is_published=True)
     SectionFactory(course=course, number=1)

@@ -116,7 +116,9 @@ class UsedRowsFormSet(BaseInlineFormSet):
         # lists every protected record, one by one.
         refusals = []
         for form in self.initial_forms:
-            if self._should_delete_form(form) and (count := self.learners_using(form.instance)):
+            if not (form.instance.pk and self._should_delete_form(form)):
+                continue  # a row whose id is not the course's fails its own validation
+            if count := self.learners_using(form.instance):
                 learners = "1 learner has" if count == 1 else f"{count} learners have"
                 refusals.append(self.refusal(form.instance, learners))
         if refusals:
