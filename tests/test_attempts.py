@@ -90,7 +90,7 @@ def test_no_new_attempt_after_passing():
         attempt_start(enrollment=enrollment)
 
 
-def test_draft_save_replaces_the_draft_and_stops_once_graded():
+def test_draft_save_merges_into_the_draft_and_stops_once_graded():
     course = booklet_course(3)
     enrollment = enrollment_create(learner=UserFactory(), course=course)
     attempt = attempt_start(enrollment=enrollment)

@@ -322,3 +322,53 @@ def test_ids_too_large_for_the_database_are_refused_not_crashed(started):
     assert key.status_code == 400 and f"“{'9' * 30}” is not a question" in key.content.decode()
     attempt.refresh_from_db()
     assert attempt.draft == draft
+
+
+# A refused submit or a save from another device loses no saved answer -----------------
+
+
+def test_a_draft_save_from_a_stale_copy_keeps_what_another_device_saved(started):
+    """Two devices hold the attempt as they loaded it; each saves a different answer."""
+    _, course, attempt, draft = started
+    answers = booklet_answers(course, 3)
+    second, third = list(answers)[1:]
+    other_device = Attempt.objects.get(pk=attempt.pk)
+
+    assert attempt_save_draft(attempt=attempt, answers={second: answers[second]})
+    assert attempt_save_draft(attempt=other_device, answers={third: answers[third]})
+
+    assert Attempt.objects.get(pk=attempt.pk).draft == answers
+    assert other_device.draft == answers
+
+
+def test_a_refused_submit_never_clears_a_saved_answer(started):
+    """Even a page that showed every question blank (a tab opened before the draft was
+    saved) only adds answers when its submit is refused."""
+    client, course, attempt, draft = started
+    shown = [
+        str(pk)
+        for pk in Question.objects.filter(section__course=course).values_list("pk", flat=True)
+    ]
+
+    response = client.post(
+        _url(course), {"attempt": attempt.pk, "action": "submit", "shown": shown}
+    )
+
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.draft == draft
+
+
+def test_a_shown_marker_that_is_not_a_booklet_question_is_refused(started):
+    client, course, attempt, draft = started
+
+    response = client.post(
+        _url(course),
+        {"attempt": attempt.pk, "action": "save", "shown": "x"},
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": ["“x” is not a question in this answer booklet."]}
+    attempt.refresh_from_db()
+    assert attempt.draft == draft

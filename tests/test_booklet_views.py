@@ -171,6 +171,91 @@ def test_submitting_an_incomplete_booklet_lists_unanswered_and_keeps_the_draft(l
     assert not Answer.objects.exists()
 
 
+def _saved_four_of_six(client):
+    """A learner who saved answers to QUESTIONS 1-4 of 6, as the booklet page posts them."""
+    course = booklet_course(6)
+    _enrol(client, course)
+    attempt = _open(client, course)
+    answers = booklet_answers(course, 6)
+    saved = dict(list(answers.items())[:4])
+    response = _post(client, course, attempt, saved, action="save")
+    assert response.status_code == 302
+    return course, attempt, answers, saved
+
+
+def _unanswered_listed(client, url):
+    html = client.get(url).content.decode()
+    return re.findall(r'<a href="#question-(\d+)">QUESTION', html)
+
+
+@pytest.mark.parametrize("shown", [False, True], ids=["bare-post", "stale-tab"])
+def test_a_refused_empty_submit_keeps_the_saved_draft(learner_client, shown):
+    """A stale tab or second device submits nothing: the saved answers stay."""
+    course, attempt, _, saved = _saved_four_of_six(learner_client)
+    data = {"attempt": attempt.pk, "action": "submit"}
+    if shown:  # the stale page lists every question it showed, all still blank
+        data["shown"] = [str(q.pk) for q in Question.objects.filter(section__course=course)]
+    response = learner_client.post(_booklet_url(course), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == _booklet_url(course) + "?check=1#unanswered"
+    attempt.refresh_from_db()
+    assert attempt.draft == saved and attempt.state == AttemptState.IN_PROGRESS
+    assert _unanswered_listed(learner_client, response["Location"]) == ["5", "6"]
+
+
+def test_a_refused_partial_submit_adds_its_answer_to_the_saved_ones(learner_client):
+    course, attempt, answers, saved = _saved_four_of_six(learner_client)
+    fifth = dict(list(answers.items())[4:5])
+
+    response = _post(learner_client, course, attempt, fifth)
+
+    assert response["Location"] == _booklet_url(course) + "?check=1#unanswered"
+    attempt.refresh_from_db()
+    assert attempt.draft == saved | fifth
+    assert _unanswered_listed(learner_client, response["Location"]) == ["6"]
+    assert not Answer.objects.exists()
+
+
+def test_a_refused_submit_posting_a_new_answer_replaces_the_saved_one(learner_client):
+    course, attempt, _, saved = _saved_four_of_six(learner_client)
+    first = next(iter(saved))
+    other = Question.objects.get(pk=first).choices.exclude(pk__in=saved[first]).first().pk
+
+    _post(learner_client, course, attempt, {first: [other]})
+
+    attempt.refresh_from_db()
+    assert attempt.draft == saved | {first: [other]}
+
+
+def test_save_clears_a_question_the_page_showed_blank_and_keeps_the_rest(learner_client):
+    """Un-ticking every box of a question and saving clears it; questions the post did
+    not show (another device's page, a partial post) keep their saved answers."""
+    course, attempt, answers, saved = _saved_four_of_six(learner_client)
+    first, second, *_ = saved
+    data = {"attempt": attempt.pk, "action": "save", "shown": [first, second]}
+    data[f"question-{second}"] = [str(i) for i in saved[second]]
+
+    response = learner_client.post(
+        _booklet_url(course), data, headers={"Accept": "application/json"}
+    )
+
+    assert response.json() == {"saved": True, "answered": 3, "total": 6}
+    attempt.refresh_from_db()
+    assert attempt.draft == {key: ids for key, ids in saved.items() if key != first}
+
+
+def test_the_booklet_form_says_which_questions_it_shows(learner_client):
+    course = booklet_course(3)
+    _enrol(learner_client, course)
+    html = learner_client.get(_booklet_url(course)).content.decode()
+
+    shown = re.findall(r'<input type="hidden" name="shown" value="(\d+)">', html)
+    assert shown == [
+        str(q.pk) for q in Question.objects.filter(section__course=course).order_by("number")
+    ]
+
+
 def test_complete_booklet_is_graded_and_shows_results(learner_client):
     course = booklet_course(4, pass_mark=75)
     _enrol(learner_client, course)

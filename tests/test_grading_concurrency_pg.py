@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from courses.models import Answer, Attempt, AttemptState
 from courses.services.enrollment import enrollment_create
-from courses.services.grading import attempt_start, attempt_submit
+from courses.services.grading import attempt_save_draft, attempt_start, attempt_submit
 from tests.factories import UserFactory, booklet_answers, booklet_course
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -69,6 +69,23 @@ def test_concurrent_service_submissions_grade_exactly_once():
     assert {str(a.question_id): a.is_correct for a in Answer.objects.all()} == {
         str(entry["question_id"]): entry["is_correct"] for entry in attempt.booklet_record
     }
+
+
+def test_concurrent_draft_saves_of_different_questions_all_land():
+    """Devices that loaded the same draft each save a different answer at once: every
+    answer is kept (the merge re-reads the row under lock when another save won)."""
+    course = booklet_course(THREADS)
+    attempt = attempt_start(enrollment=enrollment_create(learner=UserFactory(), course=course))
+    answers = list(booklet_answers(course).items())
+    copies = [Attempt.objects.get(pk=attempt.pk) for _ in range(THREADS)]
+
+    results, errors = _run_together(
+        lambda i: attempt_save_draft(attempt=copies[i], answers=dict([answers[i]]))
+    )
+
+    assert errors == [] and all(results)
+    attempt.refresh_from_db()
+    assert attempt.draft == dict(answers)
 
 
 def test_concurrent_http_submissions_all_land_on_the_one_result():

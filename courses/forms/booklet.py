@@ -24,8 +24,10 @@ def is_record_id(value: str) -> bool:
 class BookletForm(forms.Form):
     """A posted answer booklet, read into {"<question id>": [choice ids]}.
 
-    Each question is posted as "question-<id>" with the chosen choice ids. Anything
-    that is not a choice of that question in this booklet is refused with a message.
+    Each question is posted as "question-<id>" with the chosen choice ids, and the page
+    lists the questions it showed as "shown" (a question left blank posts nothing, so
+    only this says it was cleared). Anything that is not a choice of that question in
+    this booklet is refused with a message.
     """
 
     action = forms.ChoiceField(
@@ -37,10 +39,18 @@ class BookletForm(forms.Form):
         super().__init__(data)
         self.questions = questions
         self.answers: dict[str, list[int]] = {}
+        self.shown: set[str] = set()
 
     def clean(self):
         cleaned = super().clean()
         answers, errors = {}, []
+        asked = {str(question.pk) for question in self.questions}
+        shown = set()
+        for question_id in self.data.getlist("shown"):
+            if is_record_id(question_id) and str(int(question_id)) in asked:
+                shown.add(str(int(question_id)))
+            else:
+                errors.append(f"“{_short(question_id)}” is not a question in this answer booklet.")
         for key in self.data:
             if not key.startswith(QUESTION_PREFIX):
                 continue
@@ -59,6 +69,7 @@ class BookletForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         self.answers = {key: sorted(set(ids)) for key, ids in answers.items()}
+        self.shown = shown
         return cleaned
 
     @property

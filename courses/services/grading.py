@@ -9,6 +9,7 @@ graded attempt and its answers are never written again.
 
 import random
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -180,14 +181,38 @@ def _questions_draw(*, enrollment: Enrollment, seed: int) -> list[int] | None:
 
 
 @transaction.atomic
-def attempt_save_draft(*, attempt: Attempt, answers: Answers) -> bool:
-    """Keep the learner's answers so far, in one UPDATE. False once the attempt is graded."""
-    saved = Attempt.objects.filter(pk=attempt.pk, state=AttemptState.IN_PROGRESS).update(
-        draft=answers, updated_at=timezone.now()
-    )
-    if saved:
-        attempt.draft = answers
-    return bool(saved)
+def attempt_save_draft(
+    *,
+    attempt: Attempt,
+    answers: Answers,
+    shown: Iterable[str] = (),
+    submit_refused: bool = False,
+) -> bool:
+    """Merge answers into the saved draft. False once the attempt is graded.
+
+    Posted answers win. A question the learner's page showed (`shown`) and left blank
+    is cleared, except on a refused submit: its page may be a stale tab, so it only
+    adds answers. Every other saved answer is kept. One UPDATE, guarded by the
+    updated_at the draft was read with; if another request saved since, the row is
+    read again under lock.
+    """
+    cleared = set() if submit_refused else set(shown) - answers.keys()
+
+    def merged(saved: Answers) -> Answers:
+        return {key: ids for key, ids in saved.items() if key not in cleared} | answers
+
+    draft, now = merged(attempt.draft), timezone.now()
+    in_progress = Attempt.objects.filter(pk=attempt.pk, state=AttemptState.IN_PROGRESS)
+    if not in_progress.filter(updated_at=attempt.updated_at).update(draft=draft, updated_at=now):
+        # Saved by another request since this copy was read, or graded: merge into the
+        # row as it is now, under lock.
+        current = in_progress.select_for_update().only("draft").first()
+        if current is None:
+            return False
+        draft = merged(current.draft)
+        in_progress.update(draft=draft, updated_at=now)
+    attempt.draft, attempt.updated_at = draft, now
+    return True
 
 
 @transaction.atomic

@@ -149,9 +149,11 @@ def _booklet_post(request, slug):
         return _invalid(request, slug, form.error_messages)
     submitting = form.cleaned_data["action"] == "submit"
     if not submitting or form.unanswered:
-        if not attempt_save_draft(attempt=attempt, answers=form.answers):
+        if not attempt_save_draft(
+            attempt=attempt, answers=form.answers, shown=form.shown, submit_refused=submitting
+        ):
             return _already_graded(request, attempt)
-        answered = len(questions) - len(form.unanswered)
+        answered = sum(1 for question in questions if str(question.pk) in attempt.draft)
         if _wants_json(request):
             return JsonResponse({"saved": True, "answered": answered, "total": len(questions)})
         booklet_url = reverse("courses:booklet", kwargs={"slug": slug})
@@ -166,7 +168,7 @@ def _booklet_post(request, slug):
     try:
         result = attempt_submit(attempt=attempt, answers=form.answers)
     except SubmitNotReady as refusal:  # keep the answers, say what is left to do
-        if not attempt_save_draft(attempt=attempt, answers=form.answers):
+        if not attempt_save_draft(attempt=attempt, answers=form.answers, submit_refused=True):
             return _already_graded(request, attempt)
         return _invalid(
             request,
