@@ -7,7 +7,14 @@ from io import BytesIO
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from courses.models import Attempt, Certificate, Enrollment, EvaluationResponse, User
+from courses.models import (
+    Attempt,
+    Certificate,
+    Enrollment,
+    EvaluationResponse,
+    QuestionKind,
+    User,
+)
 from courses.pdf.certificate import certificate_qr_payload
 from tests.e2e.conftest import (
     COURSE_TITLE,
@@ -15,10 +22,16 @@ from tests.e2e.conftest import (
     PHONE,
     QUESTIONS,
     correct_choice,
+    question_ids,
     screenshot,
     wrong_choice,
 )
-from tests.factories import CompletedEnrollmentFactory, UserFactory
+from tests.factories import (
+    CompletedEnrollmentFactory,
+    EnrollmentFactory,
+    QuestionFactory,
+    UserFactory,
+)
 from tests.mail_servers import wait_until
 
 NAME = "Avery Q. Clinician, PsyD"
@@ -275,3 +288,52 @@ def test_board_clerk_verifies_a_code_on_a_phone(phone_page):
     # Nothing sticks out sideways on a 390 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "journey3-02-verified-phone")
+
+
+def test_answers_saved_on_one_device_survive_a_stale_tab_and_can_be_cleared(
+    page, browser, course, live_server, log_in
+):
+    """Autosave on the laptop, then Submit from a phone tab opened before any answer:
+    the refused submit keeps the laptop's answers. Un-ticking a select-all-that-apply
+    question and letting it autosave clears it."""
+    QuestionFactory(
+        section=course.sections.last(),
+        number=5,
+        kind=QuestionKind.MULTIPLE,
+        choices=[("Warmth", True), ("Secrecy", False), ("Collaboration", True)],
+    )
+    learner = UserFactory()
+    EnrollmentFactory(learner=learner, course=course)
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    log_in(page.context, learner)
+    log_in(phone, learner)
+    stale = phone.new_page()
+    stale.goto(f"/courses/{course.slug}/booklet/")  # opened first, left blank
+    page.goto(f"/courses/{course.slug}/booklet/")
+
+    def autosaved(action):
+        with page.expect_response(lambda r: r.request.method == "POST"):
+            action()
+
+    autosaved(lambda: answer(page, {1: correct_choice(1)}))
+    autosaved(lambda: answer(page, {2: wrong_choice(2)}))
+    question_5 = page.locator("#question-5")
+    for label in ("Warmth", "Collaboration"):
+        autosaved(lambda label=label: question_5.get_by_label(label).check())
+
+    stale.get_by_role("button", name="Submit answers for grading").click()
+    expect(stale.get_by_text("2 questions still need an answer")).to_be_visible()
+    expect(stale.locator("#unanswered li")).to_have_text(["QUESTION 3", "QUESTION 4"])
+    expect(stale.locator("#question-1").get_by_label(correct_choice(1))).to_be_checked()
+    expect(stale.locator("#question-5").get_by_label("Warmth")).to_be_checked()
+    phone.close()
+
+    for label in ("Warmth", "Collaboration"):
+        autosaved(lambda label=label: question_5.get_by_label(label).uncheck())
+    page.reload()
+    expect(question_5.get_by_role("checkbox", checked=True)).to_have_count(0)
+    expect(page.locator("#question-2").get_by_label(wrong_choice(2))).to_be_checked()
+    expect(page.get_by_text("2 of 5 answered")).to_be_visible()
+    assert Attempt.objects.get(enrollment__learner=learner).draft.keys() == {
+        str(pk) for pk in question_ids(course)[:2]
+    }
