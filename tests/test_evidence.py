@@ -295,3 +295,26 @@ def test_a_section_with_no_history_from_the_completion_shows_its_title(staff_cli
     page = text_of(staff_client.get(reverse("courses:evidence", args=[certified.code])))
 
     assert "Section 3: Section three as it stands Not read" in page
+
+
+@pytest.mark.parametrize("view", ["courses:hours", "courses:hours_pdf", "courses:hours_csv"])
+@pytest.mark.parametrize("rate", ["%C2%B2", "%E2%91%A0", "0", "-1", "1e100", "700", "abc"])
+def test_an_invalid_reading_rate_is_refused_with_a_message(staff_client, view, rate):
+    """Superscript and circled digits pass str.isdigit() but not int(); out-of-range
+    rates used to be dropped silently, so staff could not tell their rate was ignored."""
+    course = _justified_course(Decimal("0.50"))
+
+    response = staff_client.get(reverse(view, args=[course.slug]) + f"?rate={rate}")
+
+    assert response.status_code == 400
+    assert "Reading rate" in text_of(response)
+    assert "whole number from 50 to 600" in text_of(response)
+
+
+def test_a_reading_rate_at_either_limit_is_used(staff_client):
+    course = _justified_course(Decimal("0.50"))
+
+    for rate in (50, 600):
+        response = staff_client.get(reverse("courses:hours", args=[course.slug]) + f"?rate={rate}")
+        assert response.status_code == 200
+        assert f"Reading rate {rate} words/min" in text_of(response)

@@ -65,3 +65,17 @@ class CompletionFilterForm(DateRangeForm):
         if not self.is_valid():
             return {"course": None, "start": None, "end": None}
         return {name: self.cleaned_data[name] for name in ("course", "start", "end")}
+
+
+RATE_ERROR = "Enter the reading rate as a whole number from 50 to 600 words per minute."
+
+
+class ReadingRateForm(forms.Form):
+    """The hours justification's reading rate; left out, the course's own rate is used."""
+
+    rate = forms.IntegerField(
+        required=False,
+        min_value=50,
+        max_value=600,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), RATE_ERROR),
+    )

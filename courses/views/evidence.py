@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from courses.exports import csv_response, pdf_response
+from courses.forms.reports import ReadingRateForm
 from courses.models import Course, ProviderSettings
 from courses.pdf.evidence import render_evidence_pdf, render_hours_pdf
 from courses.selectors.evidence import HOURS_HEADER, certificate_evidence, hours_justification
@@ -12,25 +13,37 @@ from courses.views.reports import records_staff_required
 
 
 def _justification(request, slug):
+    """The justification at the asked rate, or a 400 page saying why the rate is refused."""
     course = get_object_or_404(Course, slug=slug)
-    rate = request.GET.get("rate", "")
-    rate = int(rate) if rate.isdigit() and 50 <= int(rate) <= 600 else None
-    return hours_justification(course=course, rate=rate)
+    form = ReadingRateForm(request.GET)
+    rate = form.cleaned_data["rate"] if form.is_valid() else None
+    justification = hours_justification(course=course, rate=rate)
+    if form.errors:
+        # The downloads refuse too: a file at another rate than asked would mislead.
+        return justification, _hours_page(request, justification, form, status=400)
+    return justification, None
 
 
-@records_staff_required
-def hours(request, slug):
-    justification = _justification(request, slug)
+def _hours_page(request, justification, form, *, status=200):
     return render(
         request,
         "courses/reports/hours.html",
-        {"course": justification.course, "hours": justification},
+        {"course": justification.course, "hours": justification, "form": form},
+        status=status,
     )
 
 
 @records_staff_required
+def hours(request, slug):
+    justification, refused = _justification(request, slug)
+    return refused or _hours_page(request, justification, None)
+
+
+@records_staff_required
 def hours_pdf(request, slug):
-    justification = _justification(request, slug)
+    justification, refused = _justification(request, slug)
+    if refused:
+        return refused
     provider = ProviderSettings.load().provider_name
     pdf = render_hours_pdf(justification, provider_name=provider)
     return pdf_response(pdf, filename=f"hours-{slug}.pdf")
@@ -38,7 +51,9 @@ def hours_pdf(request, slug):
 
 @records_staff_required
 def hours_csv(request, slug):
-    justification = _justification(request, slug)
+    justification, refused = _justification(request, slug)
+    if refused:
+        return refused
     summary = [
         [],
         ["Reading rate (words per minute)", justification.rate],
