@@ -911,3 +911,35 @@ def test_add_pages_ignore_a_malformed_preselection(admin_client, url):
     response = admin_client.get(reverse(url) + "?course=abc&section=x")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("delete", [True, False])
+def test_saving_a_stale_course_page_whose_approval_row_was_deleted_is_no_server_error(
+    admin_client, delete
+):
+    # Two tabs: tab A removed the approval; tab B, still showing it, is then saved.
+    course = CourseFactory(is_published=False, title="Old title")
+    approval = ApprovalFactory()
+    course.approvals.add(approval)
+    data = page_data(admin_client.get(change_url(course)))
+    course.approvals.clear()
+    data["title"] = "New title"
+    if delete:
+        data["course_approvals-0-DELETE"] = "on"
+
+    response = admin_client.post(change_url(course), data)
+
+    assert response.status_code in (200, 302)
+    assert not course.approvals.exists()
+
+
+def test_a_junk_approval_row_id_is_the_forms_error_not_a_server_error(admin_client):
+    course = CourseFactory(is_published=False)
+    course.approvals.add(ApprovalFactory())
+    data = page_data(admin_client.get(change_url(course)))
+    data["course_approvals-0-id"] = "1e9"
+
+    response = admin_client.post(change_url(course), data)
+
+    assert response.status_code == 200  # the change form again, with the row's error
+    assert course.approvals.count() == 1

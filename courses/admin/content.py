@@ -189,6 +189,8 @@ class CourseApprovalFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.initial_forms:
+            if not form.instance.pk:
+                continue  # a row whose id is not the course's (a stale page) fails on its own
             if form in self.deleted_forms or "approval" in form.changed_data:
                 approval = Approval.objects.get(pk=form.initial["approval"])
                 if approval.earned_days(course=self.instance):
