@@ -7,6 +7,7 @@ changes or deletes them; staff with view permission can audit every one.
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from courses.admin.garbled import GarbledInputAdmin
 from courses.models import (
     Attempt,
     Enrollment,
@@ -37,7 +38,7 @@ class AttemptInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EnrollmentAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["learner", "course", "enrolled_at", "passed_at", "completed_at"]
     list_filter = ["course", ("completed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["learner", "course"]
@@ -47,7 +48,7 @@ class EnrollmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AttemptAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["enrollment", "number", "state", "score", "pass_mark", "passed", "submitted_at"]
     list_filter = ["state", "passed", "enrollment__course"]
     list_select_related = ["enrollment__learner", "enrollment__course"]
@@ -95,7 +96,7 @@ class EvaluationRatingInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(EvaluationResponse)
-class EvaluationResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvaluationResponseAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["enrollment", "minutes_spent", "submitted_at"]
     list_filter = ["enrollment__course"]
     list_select_related = ["enrollment__learner", "enrollment__course"]

@@ -3,6 +3,7 @@ credit clinicians enter (read-only here: it is the clinician's record)."""
 
 from django.contrib import admin
 
+from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.learning import ReadOnlyMixin
 from courses.models import RequirementMinimum, RequirementProfile, SelfReportedCredit
 
@@ -13,7 +14,7 @@ class RequirementMinimumInline(admin.TabularInline):
 
 
 @admin.register(RequirementProfile)
-class RequirementProfileAdmin(admin.ModelAdmin):
+class RequirementProfileAdmin(GarbledInputAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "hours_required",
@@ -35,7 +36,7 @@ class RequirementProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfReportedCredit)
-class SelfReportedCreditAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SelfReportedCreditAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "holder", "provider_name", "completed_on", "hours", "credit_type"]
     list_select_related = ["holder", "credit_type"]
     search_fields = ["title", "provider_name", "holder__email", "holder__full_name"]
