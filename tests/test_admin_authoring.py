@@ -34,6 +34,7 @@ from tests.factories import (
     ReferenceFactory,
     SectionFactory,
     UserFactory,
+    booklet_course,
     make_publishable,
 )
 from tests.helpers import STAFF, page_data, text_of
@@ -581,6 +582,7 @@ def test_question_number_must_be_unique_in_the_course(admin_client):
 
 def test_answered_question_can_be_retired_but_not_deleted(admin_client):
     question = QuestionFactory()
+    QuestionFactory(section=question.section, number=2)  # the course keeps one to ask
     graded_answer(question)
     delete_url = reverse("admin:courses_question_delete", args=[question.pk])
 
@@ -943,3 +945,36 @@ def test_a_junk_approval_row_id_is_the_forms_error_not_a_server_error(admin_clie
 
     assert response.status_code == 200  # the change form again, with the row's error
     assert course.approvals.count() == 1
+
+
+@pytest.mark.parametrize("select_across", [False, True])
+def test_the_last_questions_of_a_published_course_cannot_be_retired(admin_client, select_across):
+    # Learners would meet "This course has no questions yet" and could never finish.
+    course = booklet_course(2)
+    other = QuestionFactory(section__course__is_published=False)
+    data = {"action": "retire", "_selected_action": [q.pk for q in course_questions(course)]}
+    if select_across:
+        data |= {"select_across": "1", "_selected_action": [other.pk]}
+
+    response = admin_client.post(reverse("admin:courses_question_changelist"), data, follow=True)
+
+    assert f"Nothing was retired: {course} would have no questions left" in text_of(response)
+    assert not Question.objects.filter(is_retired=True).exists()
+
+
+def test_questions_of_a_published_course_can_be_retired_while_one_stays(admin_client):
+    course = booklet_course(2)
+    first = course_questions(course)[0]
+
+    response = admin_client.post(
+        reverse("admin:courses_question_changelist"),
+        {"action": "retire", "_selected_action": [first.pk]},
+        follow=True,
+    )
+
+    assert "Retired 1 question(s)." in text_of(response)
+    assert list(Question.objects.filter(is_retired=True)) == [first]
+
+
+def course_questions(course):
+    return list(Question.objects.filter(section__course=course).order_by("number"))

@@ -353,3 +353,10 @@ def test_apa_escapes_what_authors_type():
     html = reference.apa_html()
     assert "<script>" not in html
     assert "<i>&lt;script&gt;alert(1)&lt;/script&gt;</i>. A &amp; B." in html
+
+
+def test_a_course_whose_questions_are_all_retired_cannot_be_published():
+    course = CourseFactory(is_published=False)
+    QuestionFactory(section__course=course, is_retired=True)
+
+    assert "The course has no questions." in course.publish_problems()

@@ -596,6 +596,15 @@ class QuestionAdmin(ProtectedCountsAdmin, AuditTrailAdmin):
 
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
+        if emptied := list(queryset.courses_left_without_questions()):
+            names = ", ".join(str(course) for course in emptied)
+            self.message_user(
+                request,
+                f"Nothing was retired: {names} would have no questions left, and its "
+                "learners could not finish. Add a question first, or unpublish the course.",
+                messages.ERROR,
+            )
+            return
         count = update_with_history(request, queryset, is_retired=True)
         Course.objects.filter(sections__questions__in=queryset).content_changed()
         self.message_user(

@@ -72,6 +72,7 @@ NO_CURRENT_APPROVAL = (
     "No current approval covers the course: offer it under an approval whose period "
     "includes today and that covers at least one profession."
 )
+NO_QUESTIONS = "The course has no questions."
 
 
 def credit_split_problem(course_hours, parts) -> str:
@@ -307,6 +308,8 @@ class Course(models.Model):
         """Why this course cannot be published yet, as sentences; empty when it can."""
         on = on or timezone.localdate()
         problems = self.content_problems()
+        if not Question.objects.active().filter(section__course=self).exists():
+            problems.append(NO_QUESTIONS)
         if not self.authors.exists():
             problems.append("The course has no author.")
         if not self.evaluation_items.exists():
@@ -566,6 +569,21 @@ class QuestionKind(models.TextChoices):
 class QuestionQuerySet(ContentQuerySet):
     def active(self):
         return self.filter(is_retired=False)
+
+    def courses_left_without_questions(self):
+        """The published courses retiring these questions would leave with none to ask:
+        their learners could never pass the answer booklet."""
+        kept = (
+            Question.objects.active()
+            .exclude(pk__in=self.values("pk"))
+            .filter(section__course=models.OuterRef("pk"))
+        )
+        return (
+            Course.objects.published()
+            .filter(sections__questions__in=self.active().values("pk"))
+            .exclude(models.Exists(kept))
+            .distinct()
+        )
 
 
 class Question(models.Model):
