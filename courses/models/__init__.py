@@ -48,6 +48,8 @@ from .learning import (
     enrollment_status,
 )
 from .licenses import (
+    EARLIEST_DATE,
+    MAX_PERIOD_MONTHS,
     PROFESSION_OF,
     License,
     LicenseType,
@@ -59,7 +61,9 @@ from .mail import OutboundEmail, OutboundEmailStatus
 from .reminders import ReminderMark, RenewalReminder
 
 __all__ = [
+    "EARLIEST_DATE",
     "LAYOUT_CURRENT",
+    "MAX_PERIOD_MONTHS",
     "PLACEHOLDERS",
     "Answer",
     "Approval",

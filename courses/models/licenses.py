@@ -1,5 +1,6 @@
 """A clinician's licenses, and what each state asks of a license at renewal."""
 
+import datetime
 import secrets
 from decimal import Decimal
 
@@ -22,6 +23,12 @@ class LicenseType(models.TextChoices):
     LPCC = "lpcc", "Licensed Professional Clinical Counselor (LPCC)"
     LMFT = "lmft", "Licensed Marriage and Family Therapist (LMFT)"
     OTHER = "other", "Other"
+
+
+# Longest renewal period a board could set; far longer ones overflow date arithmetic.
+MAX_PERIOD_MONTHS = 120
+# Earliest date a license renewal or self-reported course can plausibly fall on.
+EARLIEST_DATE = datetime.date(1950, 1, 1)
 
 
 # The profession a license type belongs to; "other" names none.
@@ -117,6 +124,22 @@ class License(models.Model):
             }
             if missing:
                 raise ValidationError(missing)
+        self._check_renews_on()
+
+    def _check_renews_on(self):
+        # My CE rolls the renewal date on by whole periods: a date far off would give
+        # an invented period (or none at all).
+        if self.renews_on is None:
+            return
+        today = datetime.date.today()
+        latest = today.replace(year=today.year + 10, day=min(today.day, 28))
+        if not EARLIEST_DATE <= self.renews_on <= latest:
+            raise ValidationError(
+                {
+                    "renews_on": f"Enter the license's next renewal date, between "
+                    f"{EARLIEST_DATE:%B %-d, %Y} and {latest:%B %-d, %Y}."
+                }
+            )
 
     @property
     def board_key(self) -> dict:
@@ -194,6 +217,13 @@ class RequirementProfile(models.Model):
     def __str__(self):
         name = f"{self.get_license_type_display()}, {self.get_state_display()}"
         return f"{name} (sample)" if self.is_sample else name
+
+    def clean(self):
+        # A field validator would need a migration; the range is checked here instead.
+        if self.period_months is not None and self.period_months > MAX_PERIOD_MONTHS:
+            raise ValidationError(
+                {"period_months": f"Enter a renewal period of at most {MAX_PERIOD_MONTHS} months."}
+            )
 
 
 class RequirementMinimum(models.Model):

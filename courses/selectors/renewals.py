@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from courses.models import (
+    MAX_PERIOD_MONTHS,
     Certificate,
     License,
     RequirementMinimum,
@@ -129,6 +130,15 @@ def _progress(license, profile, certificates, approvals, self_reported, on) -> R
     if license.renews_on is None:
         return RenewalProgress(
             license, profile, None, problem="Add the license's renewal date to see progress."
+        )
+    # A row saved before RequirementProfile.clean() checked the period is shown, not fatal.
+    if not 1 <= profile.period_months <= MAX_PERIOD_MONTHS:
+        return RenewalProgress(
+            license,
+            profile,
+            None,
+            problem=f"The renewal period on file ({profile.period_months} months) is not one "
+            f"we can use for {license.short_name}; we are looking into it.",
         )
     start, end = renewal_period(renews_on=license.renews_on, months=profile.period_months, on=on)
     by_name: dict[str, Decimal] = {}
