@@ -758,3 +758,40 @@ def test_import_command_turns_refusals_into_command_errors(full_course, tmp_path
 def test_export_command_needs_an_existing_course(db, tmp_path):
     with pytest.raises(CommandError, match="There is no course with the slug 'nope'"):
         call_command("export_course", "nope", str(tmp_path / "x.zip"))
+
+
+def _nul_in(path):
+    """An edit putting a NUL byte into the string at path (keys and list indexes)."""
+
+    def edit(manifest):
+        *parents, last = path
+        target = manifest["course"]
+        for key in parents:
+            target = target[key]
+        target[last] = f"A{chr(0)}B"
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        (["summary"], r"manifest.course.summary"),
+        (["sections", 0, "body"], r"manifest.course.sections\[0\].body"),
+        (["sections", 0, "questions", 0, "stem"], r"sections\[0\].questions\[0\].stem"),
+        (
+            ["sections", 0, "questions", 0, "choices", 1, "text"],
+            r"questions\[0\].choices\[1\].text",
+        ),
+        (["sections", 0, "references", 0, "doi"], r"sections\[0\].references\[0\].doi"),
+        (["approvals", 0, "body_name"], r"manifest.course.approvals\[0\].body_name"),
+        (["credits", 0, "credit_type"], r"manifest.course.credits\[0\].credit_type"),
+        (["authors", 0, "name"], r"manifest.course.authors\[0\].name"),
+        (["evaluation_items", 0, "text"], r"manifest.course.evaluation_items\[0\].text"),
+    ],
+)
+def test_a_nul_byte_anywhere_in_the_manifest_is_refused_naming_where(
+    exported, assert_refused, path, where
+):
+    """PostgreSQL refuses NUL in text; the import said so with a database traceback."""
+    assert_refused(repack(exported, _nul_in(path)), rf"{where} contains a NUL character\.")

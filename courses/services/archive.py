@@ -486,6 +486,9 @@ def _is_type(value, kind):
 
 
 def _parsed(value, kind, where):
+    # PostgreSQL refuses NUL in any text; say where, not with a database traceback.
+    if isinstance(value, str) and "\x00" in value:
+        raise ArchiveError(f"{where} contains a NUL character.")
     if kind is Decimal:
         try:
             number = Decimal(value)
