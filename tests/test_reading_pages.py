@@ -248,6 +248,17 @@ def test_unknown_course_and_section_are_404(client):
     assert client.get(section_url(SectionFactory.build(course=course, number=9))).status_code == 404
 
 
+def test_a_section_number_past_any_integer_column_is_404_not_a_server_error(learner_client):
+    """SQLite refused the number outright (OverflowError) on the section page."""
+    course = CourseFactory()
+    EnrollmentFactory(course=course, learner=learner_client.user)
+    url = f"/courses/{course.slug}/sections/{10**20}/"
+
+    assert learner_client.get(url).status_code == 404
+    assert learner_client.post(url + "beat/").status_code == 404
+    assert learner_client.post(url + "read/").status_code == 404
+
+
 # Section page
 
 

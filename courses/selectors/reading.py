@@ -132,6 +132,8 @@ FROM {_SECTION} s JOIN {_COURSE} c ON c.id = s.course_id
 WHERE c.slug = %s AND s.number = %s AND (c.is_published OR %s
   OR EXISTS (SELECT 1 FROM {_ENROLLED} e WHERE e.course_id = c.id AND e.learner_id = %s))
 """  # noqa: S608  # nosec B608  # only table names go in
+# Section.number is a PositiveSmallIntegerField.
+SECTION_NUMBER_MAX = 32767
 # In model order, as Course.from_db expects them.
 _COURSE_FIELDS = ["id", "title", "slug", "is_published", "is_retired", "content_version"]
 
@@ -140,6 +142,8 @@ def section_page(*, slug: str, number: int, viewer) -> Section | None:
     """The section with its header, audio, course, whether the viewer has read it and is
     enrolled, or None if the viewer may not open it: an unpublished course is for staff
     and the learners enrolled in it."""
+    if not 0 < number <= SECTION_NUMBER_MAX:
+        return None  # SQLite refuses a raw parameter past 64 bits; no section has it anyway
     params = [viewer.pk, viewer.pk, slug, number, viewer.is_staff, viewer.pk]
     section = next(iter(Section.objects.raw(_SECTION_PAGE_SQL, params)), None)
     if section is not None:
