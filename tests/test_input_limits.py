@@ -5,11 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.models import License, RequirementProfile
-from tests.factories import UserFactory
+from courses.models import License, RequirementProfile, SelfReportedCredit, User
+from tests.factories import CreditTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,95 @@ def test_a_license_accepts_a_renewal_date_up_to_ten_years_ahead():
     day = datetime.date.today().replace(day=1) + datetime.timedelta(days=365 * 9)
     license = License(holder=holder, license_type="lmft", state="CA", number="M-1", renews_on=day)
     license.full_clean()
+
+
+LONG_EMAIL = "y" * 300 + "@example.com"
+SIGNUP = {
+    "full_name": "Maya Okafor, LCSW",
+    "email": LONG_EMAIL,
+    "license_type": "lcsw",
+    "number": "LCS 98765",
+    "state": "NY",
+    "renews_on": "2027-06-30",
+    "password1": "a-long-unusual-passphrase",
+    "password2": "a-long-unusual-passphrase",
+}
+
+
+def test_signup_refuses_an_email_address_over_254_characters_every_time(client):
+    for _ in range(2):  # the second try used to fail on the truncated first account
+        response = client.post(reverse("account_signup"), SIGNUP)
+        assert response.status_code == 200
+        assert "at most 254 characters" in response.content.decode()
+    assert not User.objects.filter(email__startswith="yyy").exists()
+
+
+def test_email_change_refuses_an_address_over_254_characters(client):
+    clinician = UserFactory()
+    client.force_login(clinician)
+
+    response = client.post(reverse("account_email"), {"email": LONG_EMAIL, "action_add": ""})
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not EmailAddress.objects.filter(email__startswith="yyy").exists()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def report(client):
+    """Post self-reported credit with `changes`; the response and the clinician."""
+    clinician = UserFactory(license__license_type="lmft", license__state="CA")
+    client.force_login(clinician)
+    fields = {
+        "title": "Suicide assessment",
+        "provider_name": "Other CE Co.",
+        "completed_on": "2026-04-01",
+        "hours": "2",
+        "credit_type": CreditTypeFactory().pk,
+        "is_home_study": "on",
+        "licenses": [clinician.licenses.get().pk],
+    }
+
+    def post(**changes):
+        upload = SimpleUploadedFile("cert.pdf", PDF)
+        data = {**fields, "certificate_file": upload, **changes}
+        return client.post(reverse("courses:self_reported_add"), data)
+
+    return post
+
+
+def test_self_reported_credit_refuses_a_license_number_past_any_integer_column(report):
+    response = report(licenses=[str(10**20)])
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not SelfReportedCredit.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1949-12-31", "9999-12-31", "tomorrow"])
+def test_self_reported_credit_refuses_a_completion_date_before_1950_or_in_the_future(report, day):
+    if day == "tomorrow":
+        day = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+
+    response = report(completed_on=day)
+
+    assert response.status_code == 400
+    assert "Enter the date you completed the course" in response.content.decode()
+    assert not SelfReportedCredit.objects.exists()
+
+
+def test_self_reported_credit_refuses_hours_written_with_an_underscore(report):
+    response = report(hours="1_0")
+
+    assert response.status_code == 400
+    assert "Enter a number." in response.content.decode()
+    assert not SelfReportedCredit.objects.exists()
+
+
+def test_self_reported_credit_takes_a_date_from_today_back_to_1950(report):
+    assert report(completed_on=datetime.date.today().isoformat()).status_code == 302
+    assert report(completed_on="1950-01-01").status_code == 302
+    assert SelfReportedCredit.objects.count() == 2

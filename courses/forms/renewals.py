@@ -29,8 +29,33 @@ def validate_certificate_upload(upload) -> None:
     upload.name = f"{stem}.{CERTIFICATE_TYPES[kind.mime]}"
 
 
+# The largest id a database integer column holds; SQLite refuses a larger one outright.
+ID_MAX = 2**63 - 1
+
+
+class LicenseChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if str(pk).isdigit() and int(pk) > ID_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A number as people write it: Python's Decimal also reads "1_0" as 10."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "_" in value:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class SelfReportedCreditForm(forms.ModelForm):
-    licenses = forms.ModelMultipleChoiceField(
+    licenses = LicenseChoiceField(
         License.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="The licenses this credit counts toward.",
@@ -48,6 +73,7 @@ class SelfReportedCreditForm(forms.ModelForm):
             "licenses",
             "certificate_file",
         ]
+        field_classes = {"hours": PlainDecimalField}
         widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"certificate_file": "PDF, PNG or JPEG, at most 5 MB."}
 

@@ -289,6 +289,17 @@ class SelfReportedCredit(models.Model):
     def __str__(self):
         return f"{self.title} ({self.provider_name}, self-reported)"
 
+    def clean(self):
+        if self.completed_on is not None:
+            today = datetime.date.today()
+            if not EARLIEST_DATE <= self.completed_on <= today:
+                raise ValidationError(
+                    {
+                        "completed_on": "Enter the date you completed the course, between "
+                        f"{EARLIEST_DATE:%B %-d, %Y} and today."
+                    }
+                )
+
     def counts_for(self, license: License) -> bool:
         return license.board_key in self.counts_toward
 
