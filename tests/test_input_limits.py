@@ -153,3 +153,14 @@ def test_self_reported_credit_takes_a_date_from_today_back_to_1950(report):
     assert report(completed_on=datetime.date.today().isoformat()).status_code == 302
     assert report(completed_on="1950-01-01").status_code == 302
     assert SelfReportedCredit.objects.count() == 2
+
+
+def test_signup_refuses_a_renewal_date_far_in_the_future_on_the_form(client):
+    response = client.post(
+        reverse("account_signup"),
+        {**SIGNUP, "email": "maya@example.org", "renews_on": "9999-12-31"},
+    )
+
+    assert response.status_code == 200
+    assert "Enter the license&#x27;s next renewal date" in response.content.decode()
+    assert not User.objects.filter(email="maya@example.org").exists()

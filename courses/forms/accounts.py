@@ -85,7 +85,10 @@ class LicenseSignupForm(CertificateNameMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        license = License(**{name: cleaned.get(name) or "" for name in LICENSE_FIELDS[:4]})
+        license = License(
+            **{name: cleaned.get(name) or "" for name in LICENSE_FIELDS[:4]},
+            renews_on=cleaned.get("renews_on"),
+        )
         try:
             license.clean()
         except ValidationError as error:
