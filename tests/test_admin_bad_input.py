@@ -104,11 +104,24 @@ def test_other_actions_on_a_garbled_selection_say_nothing_was_selected(
     assert NOTHING_SELECTED in response.content.decode()
 
 
-def test_every_admin_of_ours_answers_garbled_input():
-    admins = [a for m, a in site._registry.items() if m._meta.app_label == "courses"]
+def test_every_admin_on_the_site_answers_garbled_input():
+    # Other apps' admins too (groups, email addresses, authenticators), registered again.
+    labels = {model._meta.app_label for model in site._registry}
 
-    assert admins
-    assert all(isinstance(a, GarbledInputAdmin) for a in admins)
+    assert {"courses", "auth", "account", "mfa"} <= labels
+    assert [a for a in site._registry.values() if not isinstance(a, GarbledInputAdmin)] == []
+
+
+@pytest.mark.parametrize("model", ["auth_group", "account_emailaddress", "mfa_authenticator"])
+def test_other_apps_admins_say_nothing_was_selected_for_a_garbled_selection(admin_client, model):
+    url = reverse(f"admin:{model}_changelist")
+
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": ["abc"], "index": "0"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert NOTHING_SELECTED in response.content.decode()
 
 
 @pytest.mark.parametrize(
