@@ -6,6 +6,7 @@ import filetype
 from django import forms
 from django.utils.text import slugify
 
+from courses.forms.booklet import is_record_id
 from courses.models import License, SelfReportedCredit
 
 # What a certificate from another provider may be uploaded as, by its content.
@@ -29,14 +30,11 @@ def validate_certificate_upload(upload) -> None:
     upload.name = f"{stem}.{CERTIFICATE_TYPES[kind.mime]}"
 
 
-# The largest id a database integer column holds; SQLite refuses a larger one outright.
-ID_MAX = 2**63 - 1
-
-
 class LicenseChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
+        # An id no database integer holds is no license; SQLite would refuse the lookup.
         for pk in value if isinstance(value, list | tuple) else ():
-            if str(pk).isdigit() and int(pk) > ID_MAX:
+            if str(pk).isdigit() and not is_record_id(str(pk)):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
