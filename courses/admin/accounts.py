@@ -9,7 +9,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from courses.admin.fields import RecordIdsAdminMixin
-from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.protected import ProtectedCountsAdmin
 from courses.forms.accounts import CertificateNameMixin, LicenseForm
 from courses.models import License, User
@@ -41,7 +40,7 @@ class LicenseInline(admin.TabularInline):
 
 
 @admin.register(User)
-class AccountAdmin(GarbledInputAdmin, RecordIdsAdminMixin, ProtectedCountsAdmin, UserAdmin):
+class AccountAdmin(RecordIdsAdminMixin, ProtectedCountsAdmin, UserAdmin):
     form = AccountChangeForm
     protected_advice = (
         "Untick Active instead: the account can no longer sign in, and its records stay."

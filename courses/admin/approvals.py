@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.history import AuditTrailAdmin
 from courses.models import Approval, ApprovalCoverage, CreditType
 from courses.models.approvals import earned_text
@@ -75,7 +74,7 @@ class ApprovalAdmin(AuditTrailAdmin):
 
 
 @admin.register(CreditType)
-class CreditTypeAdmin(GarbledInputAdmin, admin.ModelAdmin):
+class CreditTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
 

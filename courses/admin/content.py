@@ -19,7 +19,6 @@ from django.utils.html import format_html
 from simple_history.utils import bulk_update_with_history
 
 from courses.admin.fields import RecordIdsAdminMixin
-from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.history import AuditTrailAdmin
 from courses.admin.protected import ProtectedCountsAdmin
 from courses.audio import ACCEPT_ATTR
@@ -357,7 +356,7 @@ class CourseAdmin(RecordIdsAdminMixin, ProtectedCountsAdmin, AuditTrailAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(GarbledInputAdmin, admin.ModelAdmin):
+class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "credentials"]
     search_fields = ["name", "credentials", "bio"]
 

@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.learning import ReadOnlyMixin
 from courses.forms.certificates import ProviderSettingsForm, ReasonForm
 from courses.models import (
@@ -31,7 +30,7 @@ from courses.services.certificates import (
 
 
 @admin.register(ProviderSettings)
-class ProviderSettingsAdmin(GarbledInputAdmin, admin.ModelAdmin):
+class ProviderSettingsAdmin(admin.ModelAdmin):
     form = ProviderSettingsForm
     fieldsets = [
         (None, {"fields": ["provider_name", "delivery_format"]}),
@@ -98,7 +97,7 @@ class CertificateEventInline(admin.TabularInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     # Issued by completing a course; revoke and reissue are actions, through the services.
     list_display = ["code", "learner_name", "course_title", "completed_on", "status", "issued_at"]
     list_filter = [
@@ -207,7 +206,7 @@ class CertificateAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ReissueRequest)
-class ReissueRequestAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class ReissueRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     # Learners ask from their certificate; staff approve on the review page or decline.
     list_display = ["certificate", "requested_by", "status", "created_at", "decided_at"]
     list_filter = ["status"]

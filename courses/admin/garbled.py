@@ -25,7 +25,8 @@ def is_pk(model, value) -> bool:
 
 
 class GarbledInputAdmin:
-    """A ModelAdmin mixin for every admin of ours (a test checks): actions and list filters."""
+    """A ModelAdmin mixin that courses.admin gives every admin on the site: actions and
+    list filters."""
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

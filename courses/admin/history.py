@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from courses.admin.garbled import GarbledInputAdmin, is_pk
+from courses.admin.garbled import is_pk
 
 
-class AuditTrailAdmin(GarbledInputAdmin, SimpleHistoryAdmin):
+class AuditTrailAdmin(SimpleHistoryAdmin):
     # An id that cannot be a record's or a version's ("1e9", "²") is a 404: simple-history
     # would hand it to the database.
 

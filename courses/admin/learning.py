@@ -7,7 +7,6 @@ changes or deletes them; staff with view permission can audit every one.
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from courses.admin.garbled import GarbledInputAdmin
 from courses.models import (
     Attempt,
     Enrollment,
@@ -38,7 +37,7 @@ class AttemptInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class EnrollmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["learner", "course", "enrolled_at", "passed_at", "completed_at"]
     list_filter = ["course", ("completed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["learner", "course"]
@@ -48,7 +47,7 @@ class EnrollmentAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["enrollment", "number", "state", "score", "pass_mark", "passed", "submitted_at"]
     list_filter = ["state", "passed", "enrollment__course"]
     list_select_related = ["enrollment__learner", "enrollment__course"]
@@ -96,7 +95,7 @@ class EvaluationRatingInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(EvaluationResponse)
-class EvaluationResponseAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class EvaluationResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["enrollment", "minutes_spent", "submitted_at"]
     list_filter = ["enrollment__course"]
     list_select_related = ["enrollment__learner", "enrollment__course"]

@@ -7,14 +7,13 @@ sign-in links.
 
 from django.contrib import admin
 
-from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.learning import ReadOnlyMixin
 from courses.models import OutboundEmail
 from courses.services.mail import outbound_email_send_again
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class OutboundEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["recipients", "subject", "message_id"]

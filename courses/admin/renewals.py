@@ -3,7 +3,6 @@ credit clinicians enter (read-only here: it is the clinician's record)."""
 
 from django.contrib import admin
 
-from courses.admin.garbled import GarbledInputAdmin
 from courses.admin.learning import ReadOnlyMixin
 from courses.models import RequirementMinimum, RequirementProfile, SelfReportedCredit
 
@@ -14,7 +13,7 @@ class RequirementMinimumInline(admin.TabularInline):
 
 
 @admin.register(RequirementProfile)
-class RequirementProfileAdmin(GarbledInputAdmin, admin.ModelAdmin):
+class RequirementProfileAdmin(admin.ModelAdmin):
     list_display = [
         "__str__",
         "hours_required",
@@ -36,7 +35,7 @@ class RequirementProfileAdmin(GarbledInputAdmin, admin.ModelAdmin):
 
 
 @admin.register(SelfReportedCredit)
-class SelfReportedCreditAdmin(GarbledInputAdmin, ReadOnlyMixin, admin.ModelAdmin):
+class SelfReportedCreditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "holder", "provider_name", "completed_on", "hours", "credit_type"]
     list_select_related = ["holder", "credit_type"]
     search_fields = ["title", "provider_name", "holder__email", "holder__full_name"]
